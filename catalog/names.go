@@ -1,0 +1,66 @@
+package catalog
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// Names that more than one emitter writes or reads live here, so that a
+// dashboard links to the uid an alert annotation points at, an Istio route
+// matches the labels a Deployment gives its pods, and a rule alerts on the
+// metric the generated client exports.
+
+// Pod labels set by the Kubernetes emitter and matched by the Istio emitter.
+const (
+	// LabelName carries the service name on every object and pod.
+	LabelName = "app.kubernetes.io/name"
+	// LabelVersion is the subset label: stable|canary or blue|green.
+	LabelVersion = "version"
+)
+
+// Subset (and LabelVersion value) names of the multi-Deployment strategies.
+const (
+	SubsetStable = "stable"
+	SubsetCanary = "canary"
+)
+
+// DashboardUID is the uid of a service's Grafana dashboard: the service name
+// where it fits Grafana's 40-character limit, else a prefix and a hash.
+func DashboardUID(service string) string {
+	const prefix = "svcgen-"
+	if len(prefix)+len(service) <= 40 {
+		return prefix + service
+	}
+	sum := sha256.Sum256([]byte(service))
+	h := hex.EncodeToString(sum[:])[:8]
+	return prefix + service[:40-len(prefix)-9] + "-" + h
+}
+
+// OverviewDashboardUID is the uid of the SLO overview dashboard.
+const OverviewDashboardUID = "svcgen-slo-overview"
+
+// Metrics the generated Go clients export (package emitters/goclient), read by
+// the Prometheus emitter's breaker alert and the Grafana dependency rows. The
+// calling service is identified by the scrape target's service label; these
+// metrics add only the dependency and what happened.
+const (
+	// ClientRequests counts calls by dependency and outcome.
+	ClientRequests = "svcgen_client_requests_total"
+	// ClientRequestDuration is a histogram of whole-call durations by dependency.
+	ClientRequestDuration = "svcgen_client_request_duration_seconds"
+	// ClientRetries counts retries by dependency.
+	ClientRetries = "svcgen_client_retries_total"
+	// ClientBreakerState is 1 for the breaker's current state and 0 for the
+	// others, by dependency and state.
+	ClientBreakerState = "svcgen_client_circuit_breaker_state"
+	// ClientBulkheadRejections counts calls the bulkhead refused.
+	ClientBulkheadRejections = "svcgen_client_bulkhead_rejections_total"
+
+	// ClientLabelDependency names the dependency on every client metric.
+	ClientLabelDependency = "dependency"
+	// ClientLabelOutcome is success, error, timeout, breaker_open or
+	// bulkhead_full on ClientRequests.
+	ClientLabelOutcome = "outcome"
+	// ClientLabelState is closed, open or half_open on ClientBreakerState.
+	ClientLabelState = "state"
+)

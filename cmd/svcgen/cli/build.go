@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/svcgen/svcgen/emitters/all"
+	"github.com/svcgen/svcgen/emitters/emit"
+)
+
+func (e *env) buildCommand() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "build [DIR]",
+		Short: "Compile the catalog in DIR and write every target into the output directory",
+		Long: `build compiles the catalog in DIR (default ".") and writes every target
+into the output directory (default "gen"). Nothing is written unless the
+whole catalog compiles; the output directory is then replaced in one step.
+Files svcgen did not write there are kept; its own stale files are removed.`,
+		Example: `  # Compile the catalog in the current directory into ./gen
+  svcgen build
+
+  # Compile examples/shop into ./deploy/generated
+  svcgen build examples/shop -o deploy/generated`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := catalogDir(args)
+			if err := checkOutputDir(dir, out); err != nil {
+				return err
+			}
+			c, _, err := e.compile(dir, e.stderr)
+			if err != nil {
+				return err
+			}
+			output, err := emit.Render(c, all.Emitters())
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			res, err := emit.Write(out, output.Files())
+			if err != nil {
+				return usageErrorf("writing %s: %v", out, err)
+			}
+			e.summary(output, out, res)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "gen", "output directory")
+	return cmd
+}
+
+// summary prints one line per target and one for the directory.
+func (e *env) summary(o *emit.Output, out string, res emit.Result) {
+	total := 0
+	for _, t := range o.Targets {
+		total += len(t.Files)
+		fmt.Fprintf(e.stdout, "%-13s %4d %-5s %10s\n", t.Name, len(t.Files), plural(len(t.Files), "file"), size(t.Bytes()))
+	}
+	if !res.Changed {
+		fmt.Fprintf(e.stdout, "%s: %d files, up to date\n", out, total)
+		return
+	}
+	fmt.Fprintf(e.stdout, "%s: %d files, %d written, %d removed\n", out, total, len(res.Written), len(res.Removed))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func size(n int) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1024*1024))
+}

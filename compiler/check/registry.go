@@ -1,0 +1,11 @@
+package check
+
+// registry lists every rule; each is defined in a file named after it.
+var registry = []*Rule{
+	defaultReceiver,
+	emailNeedsSMTP,
+	selfDependency,
+	teamWithoutReceivers,
+	unknownDependency,
+	unknownTeam,
+}

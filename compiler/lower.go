@@ -1,0 +1,572 @@
+package compiler
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"cuelang.org/go/cue"
+
+	"github.com/svcgen/svcgen/catalog"
+)
+
+// lower builds the typed model from the validated CUE value, resolving every
+// default from the matrices and recording where each value came from.
+func (r *reader) lower() *catalog.Catalog {
+	root := r.l.value
+	m := matrices{root: at(root, "matrices")}
+	settings := r.settings(at(root, "settings"))
+
+	var teams []*catalog.Team
+	for _, tm := range r.members(at(root, "teams")) {
+		if r.checkName("team", tm) {
+			teams = append(teams, r.team(tm))
+		}
+	}
+	resolveDefaultReceiver(&settings, teams)
+
+	var services []*catalog.Service
+	var svcMembers []member
+	for _, sm := range r.members(at(root, "services")) {
+		if r.checkName("service", sm) {
+			services = append(services, r.service(sm, m, settings))
+			svcMembers = append(svcMembers, sm)
+		}
+	}
+	// Dependencies read their callee's tier, port and traffic, so they are
+	// lowered once every service is.
+	byName := make(map[string]*catalog.Service, len(services))
+	for _, s := range services {
+		byName[s.Name] = s
+	}
+	for i, s := range services {
+		sm := svcMembers[i]
+		for _, dm := range r.members(at(sm.v, "dependencies")) {
+			if r.checkName("dependency", dm) {
+				s.Dependencies = append(s.Dependencies, r.dependency(s, sm.v, dm, m, byName))
+			}
+		}
+	}
+	return catalog.New(settings, teams, services)
+}
+
+// matrices gives the layers of the default matrices.
+type matrices struct{ root cue.Value }
+
+func (m matrices) tier(t catalog.Tier) layer {
+	return layer{at(m.root, "tiers", string(t)), "tier " + string(t)}
+}
+
+func (m matrices) kind(k catalog.DepKind) layer {
+	return layer{at(m.root, "kinds", string(k)), "kind " + string(k) + " default"}
+}
+
+func (m matrices) profile(p catalog.Profile) layer {
+	return layer{at(m.root, "profiles", string(p)), "profile " + string(p)}
+}
+
+func (m matrices) service() layer {
+	return layer{at(m.root, "service"), "svcgen default"}
+}
+
+func user(v cue.Value) layer { return layer{v: v} }
+
+func (r *reader) settings(v cue.Value) catalog.Settings {
+	s := catalog.Settings{Sources: catalog.Sources{}, Pos: r.l.userPos(v)}
+	ly := []layer{user(v)}
+	r.str(&s.Cluster, s.Sources, "cluster", ly, "cluster")
+	r.str(&s.Namespace, s.Sources, "namespace", ly, "namespace")
+	r.str(&s.Metrics.Requests, s.Sources, "metrics.requests", ly, "metrics", "requests")
+	r.str(&s.Metrics.Duration, s.Sources, "metrics.duration", ly, "metrics", "duration")
+	r.str(&s.Metrics.ServiceLabel, s.Sources, "metrics.labels.service", ly, "metrics", "labels", "service")
+	r.str(&s.Metrics.StatusLabel, s.Sources, "metrics.labels.status", ly, "metrics", "labels", "status")
+	r.str(&s.Metrics.ErrorStatus, s.Sources, "metrics.errorStatus", ly, "metrics", "errorStatus")
+	buckets := at(v, "metrics", "buckets")
+	if list, err := buckets.List(); err == nil {
+		prev := 0.0
+		for list.Next() {
+			f, _ := list.Value().Float64()
+			if f <= prev {
+				r.errorf(r.l.userPos(list.Value()), "buckets: %v is not above the bucket before it: list bucket bounds in ascending order", list.Value())
+			}
+			prev = f
+			s.Metrics.Buckets = append(s.Metrics.Buckets, f)
+		}
+		s.Sources["metrics.buckets"] = catalog.Source{Pos: r.l.userPos(buckets)}
+	}
+
+	dr := at(v, "alerting", "defaultReceiver")
+	r.str(&s.Alerting.DefaultTeam, s.Sources, "alerting.defaultReceiver.team", ly, "alerting", "defaultReceiver", "team")
+	var kind string
+	if r.str(&kind, s.Sources, "alerting.defaultReceiver.receiver", ly, "alerting", "defaultReceiver", "receiver") {
+		s.Alerting.DefaultReceiver = catalog.ReceiverKind(kind)
+	}
+	s.Sources["alerting.defaultReceiver"] = catalog.Source{Pos: r.l.userPos(dr)}
+	if smtp := at(v, "alerting", "smtp"); smtp.Exists() {
+		c := &catalog.SMTP{}
+		sly := []layer{user(smtp)}
+		r.str(&c.From, s.Sources, "alerting.smtp.from", sly, "from")
+		r.str(&c.Smarthost, s.Sources, "alerting.smtp.smarthost", sly, "smarthost")
+		r.str(&c.AuthUsername, s.Sources, "alerting.smtp.authUsername", sly, "authUsername")
+		r.str(&c.AuthPasswordFile, s.Sources, "alerting.smtp.authPasswordFile", sly, "authPasswordFile")
+		r.boolean(&c.RequireTLS, s.Sources, "alerting.smtp.requireTLS", sly, "requireTLS")
+		s.Alerting.SMTP = c
+	}
+	r.str(&s.Links.Grafana, s.Sources, "links.grafana", ly, "links", "grafana")
+	r.str(&s.Links.Runbooks, s.Sources, "links.runbooks", ly, "links", "runbooks")
+	s.Links.Grafana = strings.TrimRight(s.Links.Grafana, "/")
+	s.Links.Runbooks = strings.TrimRight(s.Links.Runbooks, "/")
+	r.float(&s.Vet.RetryAmplification, s.Sources, "vet.retryAmplification", ly, "vet", "retryAmplification")
+	return s
+}
+
+func (r *reader) team(m member) *catalog.Team {
+	t := &catalog.Team{Name: m.name, Pos: m.pos, Sources: catalog.Sources{}}
+	rv := at(m.v, "receivers")
+	if x := at(rv, "slack"); x.Exists() {
+		t.Slack = &catalog.Slack{}
+		ly := []layer{user(x)}
+		r.str(&t.Slack.Channel, t.Sources, "receivers.slack.channel", ly, "channel")
+		r.str(&t.Slack.APIURLFile, t.Sources, "receivers.slack.apiURLFile", ly, "apiURLFile")
+		r.boolean(&t.Slack.SendResolved, t.Sources, "receivers.slack.sendResolved", ly, "sendResolved")
+		t.Sources["receivers.slack"] = catalog.Source{Pos: r.l.userPos(x)}
+	}
+	if x := at(rv, "pagerduty"); x.Exists() {
+		t.PagerDuty = &catalog.PagerDuty{}
+		ly := []layer{user(x)}
+		r.str(&t.PagerDuty.RoutingKeyFile, t.Sources, "receivers.pagerduty.routingKeyFile", ly, "routingKeyFile")
+		r.boolean(&t.PagerDuty.SendResolved, t.Sources, "receivers.pagerduty.sendResolved", ly, "sendResolved")
+		t.Sources["receivers.pagerduty"] = catalog.Source{Pos: r.l.userPos(x)}
+	}
+	if x := at(rv, "email"); x.Exists() {
+		t.Email = &catalog.Email{}
+		ly := []layer{user(x)}
+		r.str(&t.Email.To, t.Sources, "receivers.email.to", ly, "to")
+		r.boolean(&t.Email.SendResolved, t.Sources, "receivers.email.sendResolved", ly, "sendResolved")
+		t.Sources["receivers.email"] = catalog.Source{Pos: r.l.userPos(x)}
+	}
+	if x := at(rv, "webhook"); x.Exists() {
+		t.Webhook = &catalog.Webhook{}
+		ly := []layer{user(x)}
+		r.str(&t.Webhook.URLFile, t.Sources, "receivers.webhook.urlFile", ly, "urlFile")
+		r.boolean(&t.Webhook.SendResolved, t.Sources, "receivers.webhook.sendResolved", ly, "sendResolved")
+		t.Sources["receivers.webhook"] = catalog.Source{Pos: r.l.userPos(x)}
+	}
+	if x := at(rv, "opsgenie"); x.Exists() {
+		t.Opsgenie = &catalog.Opsgenie{}
+		ly := []layer{user(x)}
+		r.str(&t.Opsgenie.APIKeyFile, t.Sources, "receivers.opsgenie.apiKeyFile", ly, "apiKeyFile")
+		r.boolean(&t.Opsgenie.SendResolved, t.Sources, "receivers.opsgenie.sendResolved", ly, "sendResolved")
+		t.Sources["receivers.opsgenie"] = catalog.Source{Pos: r.l.userPos(x)}
+	}
+
+	// page and notify default to the first receiver of a fitting kind.
+	var kind string
+	if r.str(&kind, t.Sources, "page", []layer{user(m.v)}, "page") {
+		t.Page = catalog.ReceiverKind(kind)
+		if !t.Has(t.Page) {
+			r.errorf(t.Sources["page"].Pos, "page: team %s has no %s receiver: add receivers: %s, or page another receiver", t.Name, kind, kind)
+		}
+	} else {
+		for _, k := range catalog.PagingKinds {
+			if t.Has(k) {
+				t.Page = k
+				t.Sources["page"] = catalog.Source{Default: "first paging receiver of the team"}
+				break
+			}
+		}
+	}
+	if r.str(&kind, t.Sources, "notify", []layer{user(m.v)}, "notify") {
+		t.Notify = catalog.ReceiverKind(kind)
+		if !t.Has(t.Notify) {
+			r.errorf(t.Sources["notify"].Pos, "notify: team %s has no %s receiver: add receivers: %s, or notify another receiver", t.Name, kind, kind)
+		}
+	} else {
+		for _, k := range catalog.NotifyKinds {
+			// A webhook that pages is not also the chat receiver.
+			if t.Has(k) && k != t.Page {
+				t.Notify = k
+				t.Sources["notify"] = catalog.Source{Default: "first chat or mail receiver of the team"}
+				break
+			}
+		}
+	}
+	return t
+}
+
+func (r *reader) service(m member, mx matrices, settings catalog.Settings) *catalog.Service {
+	v := m.v
+	s := &catalog.Service{Name: m.name, Pos: m.pos, Sources: catalog.Sources{}}
+	src := s.Sources
+	u := []layer{user(v)}
+	r.str(&s.Team, src, "team", u, "team")
+	var tier string
+	r.str(&tier, src, "tier", u, "tier")
+	s.Tier = catalog.Tier(tier)
+	r.str(&s.Description, src, "description", u, "description")
+	r.str(&s.Image, src, "image", u, "image")
+
+	def := mx.service()
+	r.integer(&s.Port, src, "port", []layer{user(v), def}, "port")
+	s.Metrics.Port = s.Port
+	src["metrics.port"] = catalog.Source{Default: "the service port"}
+	r.integer(&s.Metrics.Port, src, "metrics.port", u, "metrics", "port")
+	r.str(&s.Metrics.Path, src, "metrics.path", []layer{user(at(v, "metrics", "path")), {at(def.v, "metricsPath"), def.label}})
+
+	tl := mx.tier(s.Tier)
+	r.integer(&s.Replicas.Min, src, "replicas.min", []layer{user(v), tl}, "replicas", "min")
+	if !r.integer(&s.Replicas.Max, src, "replicas.max", u, "replicas", "max") {
+		r.integer(&s.Replicas.Max, src, "replicas.max", []layer{tl}, "replicas", "max")
+		if s.Replicas.Max < s.Replicas.Min {
+			s.Replicas.Max = s.Replicas.Min
+			src["replicas.max"] = catalog.Source{Default: "raised to replicas.min"}
+		}
+	}
+	for _, q := range []struct {
+		key string
+		dst *string
+	}{
+		{"resources.requests.cpu", &s.Resources.Requests.CPU},
+		{"resources.requests.memory", &s.Resources.Requests.Memory},
+		{"resources.limits.cpu", &s.Resources.Limits.CPU},
+		{"resources.limits.memory", &s.Resources.Limits.Memory},
+	} {
+		r.str(q.dst, src, q.key, []layer{user(v), def}, strings.Split(q.key, ".")...)
+	}
+	s.Traffic = r.traffic(at(v, "traffic"), src, "traffic")
+
+	r.deploy(s, v, def)
+
+	for _, p := range []struct {
+		name string
+		dst  *catalog.Probe
+	}{{"liveness", &s.Probes.Liveness}, {"readiness", &s.Probes.Readiness}} {
+		ly := []layer{user(v), def}
+		key := "probes." + p.name
+		r.str(&p.dst.Path, src, key+".path", ly, "probes", p.name, "path")
+		r.duration(&p.dst.InitialDelay, src, key+".initialDelay", ly, "probes", p.name, "initialDelay")
+		r.duration(&p.dst.Period, src, key+".period", ly, "probes", p.name, "period")
+	}
+
+	if !r.str(&s.Runbook, src, "runbook", u, "runbook") {
+		s.Runbook = settings.Links.Runbooks + "/" + s.Name
+		src["runbook"] = catalog.Source{Default: "links.runbooks + service name"}
+	}
+	r.percent(&s.Alerting.ErrorRate, src, "alerting.errorRate", []layer{user(at(v, "alerting")), tl}, "errorRate")
+	r.duration(&s.Alerting.Latency, src, "alerting.latency", []layer{user(at(v, "alerting", "latency")), {at(tl.v, "latency", "threshold"), tl.label}})
+	r.duration(&s.Alerting.Interval, src, "alerting.interval", []layer{tl}, "interval")
+
+	slos := at(v, "slos")
+	if slos.Exists() {
+		for _, sm := range r.members(slos) {
+			if r.checkName("SLO", sm) {
+				s.SLOs = append(s.SLOs, r.slo(s, sm, mx))
+			}
+		}
+	} else {
+		// A service without an slos block gets its tier's availability and
+		// latency SLOs; `slos: {}` declares none.
+		for _, name := range []string{"availability", "latency"} {
+			s.SLOs = append(s.SLOs, r.slo(s, member{name: name, pos: s.Pos}, mx))
+		}
+	}
+	s.Ignores = r.ignores(at(v, "vet", "ignore"))
+	return s
+}
+
+func (r *reader) traffic(v cue.Value, src catalog.Sources, key string) *catalog.Traffic {
+	if !v.Exists() {
+		return nil
+	}
+	t := &catalog.Traffic{}
+	r.float(&t.PeakRPS, src, key+".peakRPS", []layer{user(v)}, "peakRPS")
+	r.duration(&t.P99, src, key+".p99", []layer{user(v)}, "p99")
+	return t
+}
+
+func (r *reader) deploy(s *catalog.Service, v cue.Value, def layer) {
+	src := s.Sources
+	d := &s.Deploy
+	ly := []layer{user(v), def}
+	var strategy string
+	r.str(&strategy, src, "deploy.strategy", ly, "deploy", "strategy")
+	d.Strategy = catalog.Strategy(strategy)
+	r.intOrPercent(&d.MaxUnavailable, src, "deploy.maxUnavailable", ly, "deploy", "maxUnavailable")
+	r.intOrPercent(&d.MaxSurge, src, "deploy.maxSurge", ly, "deploy", "maxSurge")
+
+	bg := at(v, "deploy", "blueGreen")
+	cn := at(v, "deploy", "canary")
+	strategyPos := src.Pos("deploy.strategy", s.Pos)
+	switch d.Strategy {
+	case catalog.StrategyBlueGreen:
+		if !bg.Exists() {
+			r.errorf(strategyPos, "deploy: strategy blue-green needs blueGreen: active: \"blue\" or \"green\" (the colour that takes traffic)")
+			break
+		}
+		d.BlueGreen = &catalog.BlueGreen{}
+		var c string
+		r.str(&c, src, "deploy.blueGreen.active", []layer{user(bg)}, "active")
+		d.BlueGreen.Active = catalog.Color(c)
+	case catalog.StrategyCanary:
+		d.Canary = &catalog.Canary{}
+		cl := []layer{user(cn), {at(def.v, "deploy", "canary"), def.label}}
+		r.integer(&d.Canary.Weight, src, "deploy.canary.weight", cl, "weight")
+		r.str(&d.Canary.Header, src, "deploy.canary.header", cl, "header")
+		r.integer(&d.Canary.Replicas, src, "deploy.canary.replicas", cl, "replicas")
+	}
+	if bg.Exists() && d.Strategy != catalog.StrategyBlueGreen {
+		r.errorf(r.l.userPos(bg), "deploy: blueGreen is set but strategy is %s: set strategy: \"blue-green\" or remove blueGreen", d.Strategy)
+	}
+	if cn.Exists() && d.Strategy != catalog.StrategyCanary {
+		r.errorf(r.l.userPos(cn), "deploy: canary is set but strategy is %s: set strategy: \"canary\" or remove canary", d.Strategy)
+	}
+}
+
+func (r *reader) slo(s *catalog.Service, m member, mx matrices) *catalog.SLO {
+	v := m.v
+	o := &catalog.SLO{Name: m.name, Pos: m.pos, Sources: catalog.Sources{}}
+	src := o.Sources
+	u := []layer{user(v)}
+	var kind string
+	if !r.str(&kind, src, "kind", u, "kind") {
+		switch m.name {
+		case "availability", "latency":
+			kind = m.name
+			src["kind"] = catalog.Source{Default: "the SLO's name"}
+		default:
+			r.errorf(m.pos, "SLO %s: kind is required (availability or latency) unless the SLO is named availability or latency", m.name)
+			kind = "availability"
+		}
+	}
+	o.Kind = catalog.SLOKind(kind)
+	tl := mx.tier(s.Tier)
+	def := mx.service()
+	switch o.Kind {
+	case catalog.SLOAvailability:
+		if !r.percent(&o.Objective, src, "objective", []layer{user(v)}, "objective") {
+			r.percent(&o.Objective, src, "objective", []layer{tl}, "availability")
+		}
+		if x := at(v, "threshold"); x.Exists() {
+			r.errorf(r.l.userPos(x), "threshold: applies only to latency SLOs; remove it or set kind: \"latency\"")
+		}
+	case catalog.SLOLatency:
+		lat := at(tl.v, "latency")
+		r.percent(&o.Objective, src, "objective", []layer{user(v), {lat, tl.label}}, "objective")
+		r.duration(&o.Threshold, src, "threshold", []layer{user(v), {lat, tl.label}}, "threshold")
+	}
+	sloDef := layer{at(def.v, "slo"), def.label}
+	if r.duration(&o.Period, src, "period", []layer{user(v), sloDef}, "period") {
+		if o.Period%catalog.Day != 0 || o.Period < catalog.Week || o.Period > 90*catalog.Day {
+			r.errorf(src.Pos("period", o.Pos), "period: %s is not a whole number of days from 7d to 90d: burn-rate alerts read windows up to 3d, and SLO periods are counted in days (30d or 28d are usual)", catalog.FormatDuration(o.Period))
+		}
+	}
+	r.integer(&o.MinRequests, src, "minRequests", []layer{user(v), sloDef}, "minRequests")
+	r.str(&o.Description, src, "description", u, "description")
+	if x := at(v, "sli"); x.Exists() {
+		c := &catalog.CustomSLI{}
+		ly := []layer{user(x)}
+		r.str(&c.ErrorQuery, src, "sli.errorQuery", ly, "errorQuery")
+		r.str(&c.TotalQuery, src, "sli.totalQuery", ly, "totalQuery")
+		c.ErrorQueryPos = src.Pos("sli.errorQuery", o.Pos)
+		c.TotalQueryPos = src.Pos("sli.totalQuery", o.Pos)
+		o.SLI = c
+	}
+	return o
+}
+
+func (r *reader) ignores(v cue.Value) []catalog.Ignore {
+	var out []catalog.Ignore
+	for _, m := range r.members(v) {
+		reason, _ := m.v.String()
+		out = append(out, catalog.Ignore{Rule: m.name, Reason: reason, Pos: m.pos})
+	}
+	return out
+}
+
+func (r *reader) dependency(s *catalog.Service, svc cue.Value, m member, mx matrices, byName map[string]*catalog.Service) *catalog.Dependency {
+	v := m.v
+	d := &catalog.Dependency{Name: m.name, Pos: m.pos, Sources: catalog.Sources{}}
+	src := d.Sources
+	u := []layer{user(v)}
+
+	kind := string(catalog.KindInternal)
+	if !r.str(&kind, src, "kind", u, "kind") {
+		src["kind"] = catalog.Source{Default: "internal unless set"}
+	}
+	d.Kind = catalog.DepKind(kind)
+	kl := mx.kind(d.Kind)
+
+	var callee *catalog.Service
+	if d.Kind == catalog.KindInternal {
+		d.Service = m.name
+		if !r.str(&d.Service, src, "service", u, "service") {
+			src["service"] = catalog.Source{Default: "the dependency's name"}
+		}
+		callee = byName[d.Service] // a dangling name is reported by a check
+		if x := at(v, "host"); x.Exists() {
+			r.errorf(r.l.userPos(x), "host: an internal dependency is addressed by its service's name; remove host, or set kind: \"external\"")
+		}
+		if callee != nil {
+			d.Port = callee.Port
+			src["port"] = catalog.Source{Default: "the callee's port"}
+		}
+		d.Protocol = "HTTP"
+		r.str(&d.Protocol, src, "protocol", []layer{user(v), kl}, "protocol")
+	} else {
+		if x := at(v, "service"); x.Exists() {
+			r.errorf(r.l.userPos(x), "service: only internal dependencies name a catalog service; remove it, or set kind: \"internal\"")
+		}
+		if !r.str(&d.Host, src, "host", u, "host") && d.Kind == catalog.KindExternal {
+			r.errorf(m.pos, "dependency %s: an external dependency needs host: the DNS name it is called at, e.g. host: \"api.pg.example.com\"", m.name)
+		}
+		r.integer(&d.Port, src, "port", []layer{user(v), kl}, "port")
+		r.str(&d.Protocol, src, "protocol", []layer{user(v), kl}, "protocol")
+	}
+
+	var profile string
+	if !r.str(&profile, src, "profile", u, "profile") {
+		if callee != nil && callee.Tier == catalog.TierCritical {
+			profile = string(catalog.ProfileCore)
+			src["profile"] = catalog.Source{Default: "callee tier critical"}
+		} else {
+			r.str(&profile, src, "profile", []layer{kl}, "profile")
+		}
+	}
+	d.Profile = catalog.Profile(profile)
+	pl := mx.profile(d.Profile)
+
+	d.Idempotent = true
+	if !r.boolean(&d.Idempotent, src, "idempotent", u, "idempotent") {
+		src["idempotent"] = catalog.Source{Default: "true unless set"}
+	}
+	r.str(&d.Fallback, src, "fallback", u, "fallback")
+	d.Traffic = r.traffic(at(v, "traffic"), src, "traffic")
+	if d.Traffic == nil && callee != nil && callee.Traffic != nil {
+		t := *callee.Traffic
+		d.Traffic = &t
+		src["traffic"] = catalog.Source{Default: "the callee's traffic"}
+	}
+
+	res := at(svc, "resilience")
+	svcLayer := layer{res, ""}
+	policy := func(section string, matrix layer) []layer {
+		return []layer{user(at(v, section)), {at(svcLayer.v, section), ""}, {at(matrix.v, section), matrix.label}}
+	}
+
+	tl := policy("timeout", kl)
+	r.duration(&d.Timeout.Connect, src, "timeout.connect", tl, "connect")
+	r.duration(&d.Timeout.PerTry, src, "timeout.perTry", tl, "perTry")
+	r.duration(&d.Timeout.Total, src, "timeout.total", tl, "total")
+
+	rl := policy("retry", pl)
+	var owner string
+	ownerLayers := []layer{user(at(v, "retry")), {at(res, "retry"), ""}}
+	if !r.str(&owner, src, "retry.owner", ownerLayers, "owner") {
+		if !d.Idempotent {
+			owner = string(catalog.OwnerClient)
+			src["retry.owner"] = catalog.Source{Default: "client for non-idempotent calls (it retries only requests with an Idempotency-Key)"}
+		} else {
+			r.str(&owner, src, "retry.owner", []layer{kl}, "retryOwner")
+		}
+	}
+	d.Retry.Owner = catalog.RetryOwner(owner)
+	r.integer(&d.Retry.MaxRetries, src, "retry.maxRetries", rl, "maxRetries")
+	r.duration(&d.Retry.InitialBackoff, src, "retry.initialBackoff", rl, "initialBackoff")
+	r.duration(&d.Retry.MaxBackoff, src, "retry.maxBackoff", rl, "maxBackoff")
+	r.float(&d.Retry.Multiplier, src, "retry.multiplier", rl, "multiplier")
+	r.float(&d.Retry.Jitter, src, "retry.jitter", rl, "jitter")
+
+	bl := policy("breaker", pl)
+	window := string(catalog.WindowCount)
+	if !r.str(&window, src, "breaker.window", bl[:2], "window") {
+		src["breaker.window"] = catalog.Source{Default: "count unless set"}
+	}
+	d.Breaker.Window = catalog.BreakerWindow(window)
+	r.integer(&d.Breaker.Failures, src, "breaker.failures", bl, "failures")
+	r.integer(&d.Breaker.Calls, src, "breaker.calls", bl, "calls")
+	r.duration(&d.Breaker.OpenFor, src, "breaker.openFor", bl, "openFor")
+	r.integer(&d.Breaker.HalfOpenCalls, src, "breaker.halfOpenCalls", bl, "halfOpenCalls")
+	r.duration(&d.Breaker.SlowCall, src, "breaker.slowCall", bl[:2], "slowCall")
+	if d.Breaker.Window == catalog.WindowTime {
+		// A time-based breaker keeps the profile's failure ratio unless told
+		// otherwise, over a minute, once it has seen a count window's calls.
+		if !r.percent(&d.Breaker.FailureRate, src, "breaker.failureRate", bl[:2], "failureRate") && d.Breaker.Calls > 0 {
+			d.Breaker.FailureRate = ratioPercent(d.Breaker.Failures, d.Breaker.Calls)
+			src["breaker.failureRate"] = catalog.Source{Default: "failures / calls of " + pl.label}
+		}
+		if !r.duration(&d.Breaker.Period, src, "breaker.period", bl[:2], "period") {
+			d.Breaker.Period = time.Minute
+			src["breaker.period"] = catalog.Source{Default: "1m for time-based breakers"}
+		}
+		if !r.integer(&d.Breaker.MinCalls, src, "breaker.minCalls", bl[:2], "minCalls") {
+			d.Breaker.MinCalls = d.Breaker.Calls
+			src["breaker.minCalls"] = catalog.Source{Default: "calls of " + pl.label}
+		}
+		// The count fields describe the count window only.
+		d.Breaker.Failures, d.Breaker.Calls = 0, 0
+		delete(src, "breaker.failures")
+		delete(src, "breaker.calls")
+	} else {
+		for _, f := range []string{"failureRate", "period", "minCalls"} {
+			if _, s, ok := r.pick(bl[:2], f); ok {
+				r.errorf(s.Pos, "breaker.%s: applies only to time-based breakers; remove it or set window: \"time\"", f)
+			}
+		}
+	}
+
+	hl := policy("bulkhead", kl)
+	var isolation string
+	r.str(&isolation, src, "bulkhead.isolation", hl, "isolation")
+	d.Bulkhead.Isolation = catalog.Isolation(isolation)
+	if !r.integer(&d.Bulkhead.MaxConcurrent, src, "bulkhead.maxConcurrent", hl[:2], "maxConcurrent") {
+		if d.Traffic != nil && d.Traffic.PeakRPS > 0 && d.Traffic.P99 > 0 {
+			d.Bulkhead.MaxConcurrent = littleBulkhead(*d.Traffic)
+			src["bulkhead.maxConcurrent"] = catalog.Source{Default: fmt.Sprintf("Little's law: ceil(%s rps × %s × 1.5)",
+				strconv.FormatFloat(d.Traffic.PeakRPS, 'f', -1, 64), catalog.FormatDuration(d.Traffic.P99))}
+		} else {
+			r.integer(&d.Bulkhead.MaxConcurrent, src, "bulkhead.maxConcurrent", hl[2:], "maxConcurrent")
+		}
+	}
+	r.integer(&d.Bulkhead.MaxQueue, src, "bulkhead.maxQueue", hl, "maxQueue")
+	r.duration(&d.Bulkhead.MaxWait, src, "bulkhead.maxWait", hl, "maxWait")
+	if d.Bulkhead.Isolation == catalog.IsolationNone {
+		d.Bulkhead.MaxConcurrent, d.Bulkhead.MaxQueue, d.Bulkhead.MaxWait = 0, 0, 0
+		for _, f := range []string{"maxConcurrent", "maxQueue", "maxWait"} {
+			delete(src, "bulkhead."+f)
+		}
+	}
+
+	fitRetryBudget(d)
+	d.Ignores = r.ignores(at(v, "vet", "ignore"))
+	return d
+}
+
+// ratioPercent is failures/calls as an exact percentage where it has one
+// (5/10 → 50), else rounded to six places.
+func ratioPercent(failures, calls int) catalog.Percent {
+	p, err := catalog.ParsePercent(strconv.FormatFloat(float64(failures)*100/float64(calls), 'f', 6, 64))
+	if err != nil {
+		return catalog.Percent{}
+	}
+	return p
+}
+
+// resolveDefaultReceiver picks the default team's chat receiver when the
+// catalog names only the team (a check reports a team that does not exist).
+func resolveDefaultReceiver(s *catalog.Settings, teams []*catalog.Team) {
+	if s.Alerting.DefaultReceiver != "" {
+		return
+	}
+	for _, t := range teams {
+		if t.Name != s.Alerting.DefaultTeam {
+			continue
+		}
+		k := t.Notify
+		if k == "" {
+			k = t.Page
+		}
+		s.Alerting.DefaultReceiver = k
+		s.Sources["alerting.defaultReceiver.receiver"] = catalog.Source{Default: "the team's notify receiver"}
+	}
+}
