@@ -1,0 +1,46 @@
+# svcgen — see README.md. `make demo` and `make test` are the two commands a
+# fresh clone needs.
+
+GO      ?= go
+BIN     := bin/svcgen
+EXAMPLES := $(notdir $(patsubst %/,%,$(wildcard examples/*/)))
+
+.PHONY: demo build test vet unit drift consumers tools bench fuzz clean
+
+## demo: build svcgen and compile examples/shop into ./gen
+demo: build
+	$(BIN) build examples/shop -o gen
+
+## build: build the svcgen binary into bin/
+build:
+	$(GO) build -o $(BIN) ./cmd/svcgen
+
+## test: go vet, every test, the golden drift check and the real consumers
+test: vet unit drift consumers
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test ./...
+
+## drift: svcgen diff of every example against its golden output
+drift: build
+	@for ex in $(EXAMPLES); do \
+		echo "svcgen diff examples/$$ex -o golden/$$ex"; \
+		$(BIN) diff examples/$$ex -o golden/$$ex || exit 1; \
+	done
+
+## consumers: promtool and amtool over the golden outputs (installs them if missing)
+consumers: tools
+	./scripts/check-consumers.sh
+
+tools:
+	./scripts/install-tools.sh
+
+## bench: benchmarks on generated catalogs of 10 to 1,000 services
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin gen
