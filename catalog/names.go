@@ -64,3 +64,47 @@ const (
 	// ClientLabelState is closed, open or half_open on ClientBreakerState.
 	ClientLabelState = "state"
 )
+
+// Alert names written by the Prometheus emitter and matched by the
+// Alertmanager emitter's inhibit rules. Page and ticket burn alerts have
+// different names so that "a critical alert silences the warning of the same
+// alertname" never mutes one SLO's ticket with another SLO's page.
+const (
+	AlertServiceDown   = "ServiceDown"   // up == 0 (critical)
+	AlertHighErrorRate = "HighErrorRate" // error ratio above the tier limit (critical)
+	AlertHighLatency   = "HighLatency"   // p95 above the tier latency (warning)
+	AlertSLIAbsent     = "SLIMetricsAbsent"
+	// AlertBurnPage and AlertBurnTicket are the multiwindow burn-rate alerts.
+	AlertBurnPage    = "ErrorBudgetBurnFast" // severity critical
+	AlertBurnTicket  = "ErrorBudgetBurnSlow" // severity warning
+	AlertBudgetLow   = "ErrorBudgetLow"      // warning below 50 % left, critical below 20 %
+	AlertBreakerOpen = "CircuitBreakerOpen"  // generated client's breaker open
+)
+
+// Labels every generated alert carries (slo only on SLO alerts), which the
+// Alertmanager route tree matches on.
+const (
+	AlertLabelService  = "service"
+	AlertLabelTeam     = "team"
+	AlertLabelTier     = "tier"
+	AlertLabelSeverity = "severity"
+	AlertLabelSLO      = "slo"
+	AlertLabelCluster  = "cluster"
+)
+
+// Alert severities.
+const (
+	SeverityCritical = "critical" // pages
+	SeverityWarning  = "warning"  // tickets and chat
+)
+
+// Host is the in-mesh DNS name of a catalog service: its Kubernetes Service
+// in the catalog's namespace.
+func Host(service, namespace string) string {
+	return service + "." + namespace + ".svc.cluster.local"
+}
+
+// DashboardURL is the link alerts carry to a service's dashboard.
+func DashboardURL(grafana, service string) string {
+	return grafana + "/d/" + DashboardUID(service)
+}
