@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -295,6 +296,9 @@ var inlineSecrets = map[string]string{
 }
 
 func fieldsOf(c cue.Value) []string {
+	if !c.Exists() {
+		return nil
+	}
 	var out []string
 	it, err := c.Fields(cue.Optional(true))
 	if err != nil {
@@ -343,11 +347,19 @@ var regexHints = []struct{ re, hint string }{
 	{`(\\.[a-z0-9]`, "a DNS host name"},
 }
 
+var enumPattern = regexp.MustCompile(`^=~"\^\(([a-zA-Z0-9|-]+)\)\$"$`)
+
 // boundMessage rewrites "invalid value X (out of bound B)".
 func boundMessage(field string, got any, bound string) string {
 	val := fmt.Sprint(got)
 	if s, ok := got.(string); ok {
 		val = strconv.Quote(s)
+	}
+	// Enumerations are written as anchored alternations (=~"^(a|b)$"):
+	// a regular expression is much cheaper for CUE to evaluate than a
+	// disjunction of strings, and reads back as the list of allowed values.
+	if m := enumPattern.FindStringSubmatch(bound); m != nil {
+		return fmt.Sprintf("%s: %s is not one of %s", field, val, strings.ReplaceAll(m[1], "|", ", "))
 	}
 	if strings.Contains(bound, "MaxRunes(63)") {
 		return fmt.Sprintf("%s: %s is longer than 63 characters (a DNS-1123 label)", field, val)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/diag"
+	"github.com/svcgen/svcgen/compiler/suggest"
 	"github.com/svcgen/svcgen/schema"
 )
 
@@ -37,6 +38,7 @@ type loaded struct {
 	schema  map[string]bool
 	files   []string // the user's .cue files, absolute
 	userDir string
+	idx     posIndex // positions of the fields the user wrote
 }
 
 // loadDir reads dir's package catalog with the schema overlaid. Mistakes in the
@@ -95,19 +97,28 @@ func loadDir(dir string) (*loaded, diag.List, error) {
 		diags = append(diags, l.translate(inst.Err, cue.Value{})...)
 		return nil, diags, nil
 	}
+	var userFiles []*ast.File
+	for _, f := range inst.Files {
+		if !l.schema[f.Filename] {
+			userFiles = append(userFiles, f)
+		}
+	}
+	sort.Slice(userFiles, func(i, j int) bool { return userFiles[i].Filename < userFiles[j].Filename })
+	l.idx = indexFiles(userFiles)
 	ctx := cuecontext.New()
 	v := ctx.BuildInstance(inst)
-	if err := v.Err(); err != nil {
-		diags = append(diags, l.translate(err, cue.Value{})...)
-		return nil, diags, nil
-	}
 	l.def = v.LookupPath(cue.MakePath(cue.Def("Catalog")))
 	if !l.def.Exists() {
 		return nil, nil, errors.New("schema has no #Catalog definition")
 	}
-	l.value = v.Unify(l.def)
-	if err := l.value.Validate(cue.Concrete(true), cue.Final()); err != nil {
-		diags = append(diags, l.translate(err, l.value)...)
+	l.value = v
+	diags = append(diags, l.unknownTopLevel()...)
+	// Validate reports every error, including the ones v.Err() would
+	// report first.
+	if err := v.Validate(cue.Concrete(true), cue.Final()); err != nil {
+		diags = append(diags, l.translate(err, v)...)
+	} else if err := v.Err(); err != nil {
+		diags = append(diags, l.translate(err, v)...)
 	}
 	return l, diags, nil
 }
@@ -224,4 +235,27 @@ func literalAt(p catalog.Pos) string {
 		end = len(rest)
 	}
 	return rest[:end]
+}
+
+// unknownTopLevel reports top-level fields #Catalog does not declare; below
+// the top level the schema's definitions close every struct.
+func (l *loaded) unknownTopLevel() diag.List {
+	allowed := fieldsOf(l.def)
+	known := map[string]bool{}
+	for _, f := range allowed {
+		known[f] = true
+	}
+	var diags diag.List
+	it, err := l.value.Fields()
+	if err != nil {
+		return nil
+	}
+	for it.Next() {
+		name := it.Selector().Unquoted()
+		if !known[name] {
+			diags.Errorf(l.userPos(it.Value()), RuleSchema, "field %q is not allowed in the catalog%s; allowed: %s",
+				name, suggest.DidYouMean(name, allowed), strings.Join(allowed, ", "))
+		}
+	}
+	return diags
 }

@@ -6,20 +6,18 @@ import (
 	"strings"
 	"time"
 
-	"cuelang.org/go/cue"
-
 	"github.com/svcgen/svcgen/catalog"
 )
 
 // lower builds the typed model from the validated CUE value, resolving every
 // default from the matrices and recording where each value came from.
 func (r *reader) lower() *catalog.Catalog {
-	root := r.l.value
-	m := matrices{root: at(root, "matrices")}
-	settings := r.settings(at(root, "settings"))
+	root := newNode(r.l.value, "")
+	m := matrices{root: root.get("matrices")}
+	settings := r.settings(root.get("settings"))
 
 	var teams []*catalog.Team
-	for _, tm := range r.members(at(root, "teams")) {
+	for _, tm := range r.members(root.get("teams")) {
 		if r.checkName("team", tm) {
 			teams = append(teams, r.team(tm))
 		}
@@ -28,7 +26,7 @@ func (r *reader) lower() *catalog.Catalog {
 
 	var services []*catalog.Service
 	var svcMembers []member
-	for _, sm := range r.members(at(root, "services")) {
+	for _, sm := range r.members(root.get("services")) {
 		if r.checkName("service", sm) {
 			services = append(services, r.service(sm, m, settings))
 			svcMembers = append(svcMembers, sm)
@@ -42,9 +40,9 @@ func (r *reader) lower() *catalog.Catalog {
 	}
 	for i, s := range services {
 		sm := svcMembers[i]
-		for _, dm := range r.members(at(sm.v, "dependencies")) {
+		for _, dm := range r.members(sm.n.get("dependencies")) {
 			if r.checkName("dependency", dm) {
-				s.Dependencies = append(s.Dependencies, r.dependency(s, sm.v, dm, m, byName))
+				s.Dependencies = append(s.Dependencies, r.dependency(s, sm.n, dm, m, byName))
 			}
 		}
 	}
@@ -52,28 +50,26 @@ func (r *reader) lower() *catalog.Catalog {
 }
 
 // matrices gives the layers of the default matrices.
-type matrices struct{ root cue.Value }
+type matrices struct{ root *node }
 
 func (m matrices) tier(t catalog.Tier) layer {
-	return layer{at(m.root, "tiers", string(t)), "tier " + string(t)}
+	return layer{m.root.get("tiers", string(t)), "tier " + string(t)}
 }
 
 func (m matrices) kind(k catalog.DepKind) layer {
-	return layer{at(m.root, "kinds", string(k)), "kind " + string(k) + " default"}
+	return layer{m.root.get("kinds", string(k)), "kind " + string(k) + " default"}
 }
 
 func (m matrices) profile(p catalog.Profile) layer {
-	return layer{at(m.root, "profiles", string(p)), "profile " + string(p)}
+	return layer{m.root.get("profiles", string(p)), "profile " + string(p)}
 }
 
 func (m matrices) service() layer {
-	return layer{at(m.root, "service"), "svcgen default"}
+	return layer{m.root.get("service"), "svcgen default"}
 }
 
-func user(v cue.Value) layer { return layer{v: v} }
-
-func (r *reader) settings(v cue.Value) catalog.Settings {
-	s := catalog.Settings{Sources: catalog.Sources{}, Pos: r.l.userPos(v)}
+func (r *reader) settings(v *node) catalog.Settings {
+	s := catalog.Settings{Sources: catalog.Sources{}, Pos: r.pos(v)}
 	ly := []layer{user(v)}
 	r.str(&s.Cluster, s.Sources, "cluster", ly, "cluster")
 	r.str(&s.Namespace, s.Sources, "namespace", ly, "namespace")
@@ -82,28 +78,32 @@ func (r *reader) settings(v cue.Value) catalog.Settings {
 	r.str(&s.Metrics.ServiceLabel, s.Sources, "metrics.labels.service", ly, "metrics", "labels", "service")
 	r.str(&s.Metrics.StatusLabel, s.Sources, "metrics.labels.status", ly, "metrics", "labels", "status")
 	r.str(&s.Metrics.ErrorStatus, s.Sources, "metrics.errorStatus", ly, "metrics", "errorStatus")
-	buckets := at(v, "metrics", "buckets")
-	if list, err := buckets.List(); err == nil {
+	buckets := v.get("metrics", "buckets")
+	bv := buckets.v
+	if d, ok := bv.Default(); ok {
+		bv = d
+	}
+	if list, err := bv.List(); err == nil {
 		prev := 0.0
 		for list.Next() {
 			f, _ := list.Value().Float64()
 			if f <= prev {
-				r.errorf(r.l.userPos(list.Value()), "buckets: %v is not above the bucket before it: list bucket bounds in ascending order", list.Value())
+				r.errorf(r.pos(buckets), "buckets: %v is not above the bucket before it: list bucket bounds in ascending order", list.Value())
 			}
 			prev = f
 			s.Metrics.Buckets = append(s.Metrics.Buckets, f)
 		}
-		s.Sources["metrics.buckets"] = catalog.Source{Pos: r.l.userPos(buckets)}
+		s.Sources["metrics.buckets"] = catalog.Source{Pos: r.pos(buckets)}
 	}
 
-	dr := at(v, "alerting", "defaultReceiver")
+	dr := v.get("alerting", "defaultReceiver")
 	r.str(&s.Alerting.DefaultTeam, s.Sources, "alerting.defaultReceiver.team", ly, "alerting", "defaultReceiver", "team")
 	var kind string
 	if r.str(&kind, s.Sources, "alerting.defaultReceiver.receiver", ly, "alerting", "defaultReceiver", "receiver") {
 		s.Alerting.DefaultReceiver = catalog.ReceiverKind(kind)
 	}
-	s.Sources["alerting.defaultReceiver"] = catalog.Source{Pos: r.l.userPos(dr)}
-	if smtp := at(v, "alerting", "smtp"); smtp.Exists() {
+	s.Sources["alerting.defaultReceiver"] = catalog.Source{Pos: r.pos(dr)}
+	if smtp := v.get("alerting", "smtp"); smtp.Exists() {
 		c := &catalog.SMTP{}
 		sly := []layer{user(smtp)}
 		r.str(&c.From, s.Sources, "alerting.smtp.from", sly, "from")
@@ -123,47 +123,47 @@ func (r *reader) settings(v cue.Value) catalog.Settings {
 
 func (r *reader) team(m member) *catalog.Team {
 	t := &catalog.Team{Name: m.name, Pos: m.pos, Sources: catalog.Sources{}}
-	rv := at(m.v, "receivers")
-	if x := at(rv, "slack"); x.Exists() {
+	rv := m.n.get("receivers")
+	if x := rv.get("slack"); x.Exists() {
 		t.Slack = &catalog.Slack{}
 		ly := []layer{user(x)}
 		r.str(&t.Slack.Channel, t.Sources, "receivers.slack.channel", ly, "channel")
 		r.str(&t.Slack.APIURLFile, t.Sources, "receivers.slack.apiURLFile", ly, "apiURLFile")
 		r.boolean(&t.Slack.SendResolved, t.Sources, "receivers.slack.sendResolved", ly, "sendResolved")
-		t.Sources["receivers.slack"] = catalog.Source{Pos: r.l.userPos(x)}
+		t.Sources["receivers.slack"] = catalog.Source{Pos: r.pos(x)}
 	}
-	if x := at(rv, "pagerduty"); x.Exists() {
+	if x := rv.get("pagerduty"); x.Exists() {
 		t.PagerDuty = &catalog.PagerDuty{}
 		ly := []layer{user(x)}
 		r.str(&t.PagerDuty.RoutingKeyFile, t.Sources, "receivers.pagerduty.routingKeyFile", ly, "routingKeyFile")
 		r.boolean(&t.PagerDuty.SendResolved, t.Sources, "receivers.pagerduty.sendResolved", ly, "sendResolved")
-		t.Sources["receivers.pagerduty"] = catalog.Source{Pos: r.l.userPos(x)}
+		t.Sources["receivers.pagerduty"] = catalog.Source{Pos: r.pos(x)}
 	}
-	if x := at(rv, "email"); x.Exists() {
+	if x := rv.get("email"); x.Exists() {
 		t.Email = &catalog.Email{}
 		ly := []layer{user(x)}
 		r.str(&t.Email.To, t.Sources, "receivers.email.to", ly, "to")
 		r.boolean(&t.Email.SendResolved, t.Sources, "receivers.email.sendResolved", ly, "sendResolved")
-		t.Sources["receivers.email"] = catalog.Source{Pos: r.l.userPos(x)}
+		t.Sources["receivers.email"] = catalog.Source{Pos: r.pos(x)}
 	}
-	if x := at(rv, "webhook"); x.Exists() {
+	if x := rv.get("webhook"); x.Exists() {
 		t.Webhook = &catalog.Webhook{}
 		ly := []layer{user(x)}
 		r.str(&t.Webhook.URLFile, t.Sources, "receivers.webhook.urlFile", ly, "urlFile")
 		r.boolean(&t.Webhook.SendResolved, t.Sources, "receivers.webhook.sendResolved", ly, "sendResolved")
-		t.Sources["receivers.webhook"] = catalog.Source{Pos: r.l.userPos(x)}
+		t.Sources["receivers.webhook"] = catalog.Source{Pos: r.pos(x)}
 	}
-	if x := at(rv, "opsgenie"); x.Exists() {
+	if x := rv.get("opsgenie"); x.Exists() {
 		t.Opsgenie = &catalog.Opsgenie{}
 		ly := []layer{user(x)}
 		r.str(&t.Opsgenie.APIKeyFile, t.Sources, "receivers.opsgenie.apiKeyFile", ly, "apiKeyFile")
 		r.boolean(&t.Opsgenie.SendResolved, t.Sources, "receivers.opsgenie.sendResolved", ly, "sendResolved")
-		t.Sources["receivers.opsgenie"] = catalog.Source{Pos: r.l.userPos(x)}
+		t.Sources["receivers.opsgenie"] = catalog.Source{Pos: r.pos(x)}
 	}
 
 	// page and notify default to the first receiver of a fitting kind.
 	var kind string
-	if r.str(&kind, t.Sources, "page", []layer{user(m.v)}, "page") {
+	if r.str(&kind, t.Sources, "page", []layer{user(m.n)}, "page") {
 		t.Page = catalog.ReceiverKind(kind)
 		if !t.Has(t.Page) {
 			r.errorf(t.Sources["page"].Pos, "page: team %s has no %s receiver: add receivers: %s, or page another receiver", t.Name, kind, kind)
@@ -177,7 +177,7 @@ func (r *reader) team(m member) *catalog.Team {
 			}
 		}
 	}
-	if r.str(&kind, t.Sources, "notify", []layer{user(m.v)}, "notify") {
+	if r.str(&kind, t.Sources, "notify", []layer{user(m.n)}, "notify") {
 		t.Notify = catalog.ReceiverKind(kind)
 		if !t.Has(t.Notify) {
 			r.errorf(t.Sources["notify"].Pos, "notify: team %s has no %s receiver: add receivers: %s, or notify another receiver", t.Name, kind, kind)
@@ -196,7 +196,7 @@ func (r *reader) team(m member) *catalog.Team {
 }
 
 func (r *reader) service(m member, mx matrices, settings catalog.Settings) *catalog.Service {
-	v := m.v
+	v := m.n
 	s := &catalog.Service{Name: m.name, Pos: m.pos, Sources: catalog.Sources{}}
 	src := s.Sources
 	u := []layer{user(v)}
@@ -212,7 +212,7 @@ func (r *reader) service(m member, mx matrices, settings catalog.Settings) *cata
 	s.Metrics.Port = s.Port
 	src["metrics.port"] = catalog.Source{Default: "the service port"}
 	r.integer(&s.Metrics.Port, src, "metrics.port", u, "metrics", "port")
-	r.str(&s.Metrics.Path, src, "metrics.path", []layer{user(at(v, "metrics", "path")), {at(def.v, "metricsPath"), def.label}})
+	r.str(&s.Metrics.Path, src, "metrics.path", []layer{user(v.get("metrics", "path")), def.sub("metricsPath")})
 
 	tl := mx.tier(s.Tier)
 	r.integer(&s.Replicas.Min, src, "replicas.min", []layer{user(v), tl}, "replicas", "min")
@@ -234,7 +234,7 @@ func (r *reader) service(m member, mx matrices, settings catalog.Settings) *cata
 	} {
 		r.str(q.dst, src, q.key, []layer{user(v), def}, strings.Split(q.key, ".")...)
 	}
-	s.Traffic = r.traffic(at(v, "traffic"), src, "traffic")
+	s.Traffic = r.traffic(v.get("traffic"), src, "traffic")
 
 	r.deploy(s, v, def)
 
@@ -253,11 +253,11 @@ func (r *reader) service(m member, mx matrices, settings catalog.Settings) *cata
 		s.Runbook = settings.Links.Runbooks + "/" + s.Name
 		src["runbook"] = catalog.Source{Default: "links.runbooks + service name"}
 	}
-	r.percent(&s.Alerting.ErrorRate, src, "alerting.errorRate", []layer{user(at(v, "alerting")), tl}, "errorRate")
-	r.duration(&s.Alerting.Latency, src, "alerting.latency", []layer{user(at(v, "alerting", "latency")), {at(tl.v, "latency", "threshold"), tl.label}})
+	r.percent(&s.Alerting.ErrorRate, src, "alerting.errorRate", []layer{user(v.get("alerting")), tl}, "errorRate")
+	r.duration(&s.Alerting.Latency, src, "alerting.latency", []layer{user(v.get("alerting", "latency")), tl.sub("latency", "threshold")})
 	r.duration(&s.Alerting.Interval, src, "alerting.interval", []layer{tl}, "interval")
 
-	slos := at(v, "slos")
+	slos := v.get("slos")
 	if slos.Exists() {
 		for _, sm := range r.members(slos) {
 			if r.checkName("SLO", sm) {
@@ -268,14 +268,14 @@ func (r *reader) service(m member, mx matrices, settings catalog.Settings) *cata
 		// A service without an slos block gets its tier's availability and
 		// latency SLOs; `slos: {}` declares none.
 		for _, name := range []string{"availability", "latency"} {
-			s.SLOs = append(s.SLOs, r.slo(s, member{name: name, pos: s.Pos}, mx))
+			s.SLOs = append(s.SLOs, r.slo(s, member{name: name, n: missing, pos: s.Pos}, mx))
 		}
 	}
-	s.Ignores = r.ignores(at(v, "vet", "ignore"))
+	s.Ignores = r.ignores(v.get("vet", "ignore"))
 	return s
 }
 
-func (r *reader) traffic(v cue.Value, src catalog.Sources, key string) *catalog.Traffic {
+func (r *reader) traffic(v *node, src catalog.Sources, key string) *catalog.Traffic {
 	if !v.Exists() {
 		return nil
 	}
@@ -285,7 +285,7 @@ func (r *reader) traffic(v cue.Value, src catalog.Sources, key string) *catalog.
 	return t
 }
 
-func (r *reader) deploy(s *catalog.Service, v cue.Value, def layer) {
+func (r *reader) deploy(s *catalog.Service, v *node, def layer) {
 	src := s.Sources
 	d := &s.Deploy
 	ly := []layer{user(v), def}
@@ -295,8 +295,8 @@ func (r *reader) deploy(s *catalog.Service, v cue.Value, def layer) {
 	r.intOrPercent(&d.MaxUnavailable, src, "deploy.maxUnavailable", ly, "deploy", "maxUnavailable")
 	r.intOrPercent(&d.MaxSurge, src, "deploy.maxSurge", ly, "deploy", "maxSurge")
 
-	bg := at(v, "deploy", "blueGreen")
-	cn := at(v, "deploy", "canary")
+	bg := v.get("deploy", "blueGreen")
+	cn := v.get("deploy", "canary")
 	strategyPos := src.Pos("deploy.strategy", s.Pos)
 	switch d.Strategy {
 	case catalog.StrategyBlueGreen:
@@ -310,21 +310,21 @@ func (r *reader) deploy(s *catalog.Service, v cue.Value, def layer) {
 		d.BlueGreen.Active = catalog.Color(c)
 	case catalog.StrategyCanary:
 		d.Canary = &catalog.Canary{}
-		cl := []layer{user(cn), {at(def.v, "deploy", "canary"), def.label}}
+		cl := []layer{user(cn), def.sub("deploy", "canary")}
 		r.integer(&d.Canary.Weight, src, "deploy.canary.weight", cl, "weight")
 		r.str(&d.Canary.Header, src, "deploy.canary.header", cl, "header")
 		r.integer(&d.Canary.Replicas, src, "deploy.canary.replicas", cl, "replicas")
 	}
 	if bg.Exists() && d.Strategy != catalog.StrategyBlueGreen {
-		r.errorf(r.l.userPos(bg), "deploy: blueGreen is set but strategy is %s: set strategy: \"blue-green\" or remove blueGreen", d.Strategy)
+		r.errorf(r.pos(bg), "deploy: blueGreen is set but strategy is %s: set strategy: \"blue-green\" or remove blueGreen", d.Strategy)
 	}
 	if cn.Exists() && d.Strategy != catalog.StrategyCanary {
-		r.errorf(r.l.userPos(cn), "deploy: canary is set but strategy is %s: set strategy: \"canary\" or remove canary", d.Strategy)
+		r.errorf(r.pos(cn), "deploy: canary is set but strategy is %s: set strategy: \"canary\" or remove canary", d.Strategy)
 	}
 }
 
 func (r *reader) slo(s *catalog.Service, m member, mx matrices) *catalog.SLO {
-	v := m.v
+	v := m.n
 	o := &catalog.SLO{Name: m.name, Pos: m.pos, Sources: catalog.Sources{}}
 	src := o.Sources
 	u := []layer{user(v)}
@@ -347,15 +347,15 @@ func (r *reader) slo(s *catalog.Service, m member, mx matrices) *catalog.SLO {
 		if !r.percent(&o.Objective, src, "objective", []layer{user(v)}, "objective") {
 			r.percent(&o.Objective, src, "objective", []layer{tl}, "availability")
 		}
-		if x := at(v, "threshold"); x.Exists() {
-			r.errorf(r.l.userPos(x), "threshold: applies only to latency SLOs; remove it or set kind: \"latency\"")
+		if x := v.get("threshold"); x.Exists() {
+			r.errorf(r.pos(x), "threshold: applies only to latency SLOs; remove it or set kind: \"latency\"")
 		}
 	case catalog.SLOLatency:
-		lat := at(tl.v, "latency")
-		r.percent(&o.Objective, src, "objective", []layer{user(v), {lat, tl.label}}, "objective")
-		r.duration(&o.Threshold, src, "threshold", []layer{user(v), {lat, tl.label}}, "threshold")
+		lat := tl.sub("latency")
+		r.percent(&o.Objective, src, "objective", []layer{user(v), lat}, "objective")
+		r.duration(&o.Threshold, src, "threshold", []layer{user(v), lat}, "threshold")
 	}
-	sloDef := layer{at(def.v, "slo"), def.label}
+	sloDef := def.sub("slo")
 	if r.duration(&o.Period, src, "period", []layer{user(v), sloDef}, "period") {
 		if o.Period%catalog.Day != 0 || o.Period < catalog.Week || o.Period > 90*catalog.Day {
 			r.errorf(src.Pos("period", o.Pos), "period: %s is not a whole number of days from 7d to 90d: burn-rate alerts read windows up to 3d, and SLO periods are counted in days (30d or 28d are usual)", catalog.FormatDuration(o.Period))
@@ -363,7 +363,7 @@ func (r *reader) slo(s *catalog.Service, m member, mx matrices) *catalog.SLO {
 	}
 	r.integer(&o.MinRequests, src, "minRequests", []layer{user(v), sloDef}, "minRequests")
 	r.str(&o.Description, src, "description", u, "description")
-	if x := at(v, "sli"); x.Exists() {
+	if x := v.get("sli"); x.Exists() {
 		c := &catalog.CustomSLI{}
 		ly := []layer{user(x)}
 		r.str(&c.ErrorQuery, src, "sli.errorQuery", ly, "errorQuery")
@@ -375,17 +375,17 @@ func (r *reader) slo(s *catalog.Service, m member, mx matrices) *catalog.SLO {
 	return o
 }
 
-func (r *reader) ignores(v cue.Value) []catalog.Ignore {
+func (r *reader) ignores(v *node) []catalog.Ignore {
 	var out []catalog.Ignore
 	for _, m := range r.members(v) {
-		reason, _ := m.v.String()
+		reason, _ := m.n.v.String()
 		out = append(out, catalog.Ignore{Rule: m.name, Reason: reason, Pos: m.pos})
 	}
 	return out
 }
 
-func (r *reader) dependency(s *catalog.Service, svc cue.Value, m member, mx matrices, byName map[string]*catalog.Service) *catalog.Dependency {
-	v := m.v
+func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices, byName map[string]*catalog.Service) *catalog.Dependency {
+	v := m.n
 	d := &catalog.Dependency{Name: m.name, Pos: m.pos, Sources: catalog.Sources{}}
 	src := d.Sources
 	u := []layer{user(v)}
@@ -404,8 +404,8 @@ func (r *reader) dependency(s *catalog.Service, svc cue.Value, m member, mx matr
 			src["service"] = catalog.Source{Default: "the dependency's name"}
 		}
 		callee = byName[d.Service] // a dangling name is reported by a check
-		if x := at(v, "host"); x.Exists() {
-			r.errorf(r.l.userPos(x), "host: an internal dependency is addressed by its service's name; remove host, or set kind: \"external\"")
+		if x := v.get("host"); x.Exists() {
+			r.errorf(r.pos(x), "host: an internal dependency is addressed by its service's name; remove host, or set kind: \"external\"")
 		}
 		if callee != nil {
 			d.Port = callee.Port
@@ -414,10 +414,12 @@ func (r *reader) dependency(s *catalog.Service, svc cue.Value, m member, mx matr
 		d.Protocol = "HTTP"
 		r.str(&d.Protocol, src, "protocol", []layer{user(v), kl}, "protocol")
 	} else {
-		if x := at(v, "service"); x.Exists() {
-			r.errorf(r.l.userPos(x), "service: only internal dependencies name a catalog service; remove it, or set kind: \"internal\"")
+		if x := v.get("service"); x.Exists() {
+			r.errorf(r.pos(x), "service: only internal dependencies name a catalog service; remove it, or set kind: \"internal\"")
 		}
-		if !r.str(&d.Host, src, "host", u, "host") && d.Kind == catalog.KindExternal {
+		if r.str(&d.Host, src, "host", u, "host") {
+			r.checkHost(d.Host, src.Pos("host", d.Pos))
+		} else if d.Kind == catalog.KindExternal {
 			r.errorf(m.pos, "dependency %s: an external dependency needs host: the DNS name it is called at, e.g. host: \"api.pg.example.com\"", m.name)
 		}
 		r.integer(&d.Port, src, "port", []layer{user(v), kl}, "port")
@@ -441,17 +443,16 @@ func (r *reader) dependency(s *catalog.Service, svc cue.Value, m member, mx matr
 		src["idempotent"] = catalog.Source{Default: "true unless set"}
 	}
 	r.str(&d.Fallback, src, "fallback", u, "fallback")
-	d.Traffic = r.traffic(at(v, "traffic"), src, "traffic")
+	d.Traffic = r.traffic(v.get("traffic"), src, "traffic")
 	if d.Traffic == nil && callee != nil && callee.Traffic != nil {
 		t := *callee.Traffic
 		d.Traffic = &t
 		src["traffic"] = catalog.Source{Default: "the callee's traffic"}
 	}
 
-	res := at(svc, "resilience")
-	svcLayer := layer{res, ""}
+	res := svc.get("resilience")
 	policy := func(section string, matrix layer) []layer {
-		return []layer{user(at(v, section)), {at(svcLayer.v, section), ""}, {at(matrix.v, section), matrix.label}}
+		return []layer{user(v.get(section)), user(res.get(section)), matrix.sub(section)}
 	}
 
 	tl := policy("timeout", kl)
@@ -461,7 +462,7 @@ func (r *reader) dependency(s *catalog.Service, svc cue.Value, m member, mx matr
 
 	rl := policy("retry", pl)
 	var owner string
-	ownerLayers := []layer{user(at(v, "retry")), {at(res, "retry"), ""}}
+	ownerLayers := []layer{user(v.get("retry")), user(res.get("retry"))}
 	if !r.str(&owner, src, "retry.owner", ownerLayers, "owner") {
 		if !d.Idempotent {
 			owner = string(catalog.OwnerClient)
@@ -538,7 +539,7 @@ func (r *reader) dependency(s *catalog.Service, svc cue.Value, m member, mx matr
 	}
 
 	fitRetryBudget(d)
-	d.Ignores = r.ignores(at(v, "vet", "ignore"))
+	d.Ignores = r.ignores(v.get("vet", "ignore"))
 	return d
 }
 

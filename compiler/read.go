@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"regexp"
 	"sort"
 	"strings"
@@ -22,36 +23,101 @@ type reader struct {
 	diags diag.List
 }
 
+// node is a value of the catalog with its fields read once and kept: the
+// matrices are read for every service and edge, and a map lookup is much
+// cheaper than CUE's LookupPath.
+type node struct {
+	v    cue.Value
+	key  string // path in the position index
+	kids map[string]*node
+}
+
+// missing is the node of an absent field; every lookup below it is missing.
+var missing = &node{}
+
+func newNode(v cue.Value, key string) *node {
+	if !v.Exists() {
+		return missing
+	}
+	return &node{v: v, key: key}
+}
+
+// Exists reports whether the field is present.
+func (n *node) Exists() bool { return n != missing && n.v.Exists() }
+
+// get returns the field at path below n. Fields are looked up by name and
+// kept: CUE's Fields iterator sorts a struct's fields topologically on every
+// call, which costs more than reading them.
+func (n *node) get(path ...string) *node {
+	for _, p := range path {
+		if n == missing {
+			return missing
+		}
+		k, ok := n.kids[p]
+		if !ok {
+			if n.kids == nil {
+				n.kids = map[string]*node{}
+			}
+			k = newNode(n.v.LookupPath(cue.MakePath(cue.Str(p))), joinKey(n.key, p))
+			n.kids[p] = k
+		}
+		n = k
+	}
+	return n
+}
+
+// names lists the regular fields of n (the keys of a map such as services).
+func (n *node) names() []string {
+	if n == missing {
+		return nil
+	}
+	it, err := n.v.Fields()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for it.Next() {
+		out = append(out, it.Selector().Unquoted())
+	}
+	return out
+}
+
+func joinKey(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + pathSep + name
+}
+
 // layer is one place a value may come from, most specific first: the edge,
 // the service, then the matrices. label is "" for values the user wrote for
 // this node, and names the default otherwise ("profile core").
 type layer struct {
-	v     cue.Value
+	n     *node
 	label string
 }
 
-func at(v cue.Value, path ...string) cue.Value {
-	if !v.Exists() {
-		return v
-	}
-	return v.LookupPath(selectorPath(path))
-}
+// sub is the layer of a section of a layer.
+func (ly layer) sub(path ...string) layer { return layer{ly.n.get(path...), ly.label} }
+
+func user(n *node) layer { return layer{n: n} }
+
+// pos returns where the user wrote n, or an invalid Pos for values that come
+// from the schema alone (defaults the user did not override).
+func (r *reader) pos(n *node) catalog.Pos { return r.l.idx[n.key] }
 
 // pick returns the value of the first layer that has path, and its source.
 func (r *reader) pick(layers []layer, path ...string) (cue.Value, catalog.Source, bool) {
 	for _, ly := range layers {
-		x := at(ly.v, path...)
+		x := ly.n.get(path...)
 		if !x.Exists() {
 			continue
 		}
-		pos := r.l.userPos(x)
-		if d, ok := x.Default(); ok {
-			x = d
+		v := x.v
+		if d, ok := v.Default(); ok {
+			v = d
 		}
-		if ly.label == "" {
-			return x, catalog.Source{Pos: pos}, true
-		}
-		return x, catalog.Source{Pos: pos, Default: ly.label}, true
+		return v, catalog.Source{Pos: r.pos(x), Default: ly.label}, true
 	}
 	return cue.Value{}, catalog.Source{}, false
 }
@@ -161,8 +227,7 @@ func (r *reader) intOrPercent(dst *catalog.IntOrPercent, src catalog.Sources, ke
 		*dst = catalog.IntOrPercent{Value: int(i)}
 	} else {
 		str, _ := x.String()
-		var n int
-		fmt.Sscanf(strings.TrimSuffix(str, "%"), "%d", &n)
+		n, _ := strconv.Atoi(strings.TrimSuffix(str, "%"))
 		*dst = catalog.IntOrPercent{Value: n, Percent: true}
 	}
 	src[key] = s
@@ -179,24 +244,21 @@ func lastKey(key string) string {
 // member is one field of a struct-valued map (services, teams, slos, ...).
 type member struct {
 	name string
-	v    cue.Value
+	n    *node
 	pos  catalog.Pos
 }
 
-// members returns the regular fields of v sorted by name, so that the order
-// of files and of fields within them never changes the model.
-func (r *reader) members(v cue.Value) []member {
-	if !v.Exists() {
+// members returns the fields of n sorted by name, so that the order of files
+// and of fields within them never changes the model.
+func (r *reader) members(n *node) []member {
+	if !n.Exists() {
 		return nil
 	}
-	it, err := v.Fields()
-	if err != nil {
-		return nil
-	}
-	var out []member
-	for it.Next() {
-		x := it.Value()
-		out = append(out, member{name: it.Selector().Unquoted(), v: x, pos: r.l.userPos(x)})
+	names := n.names()
+	out := make([]member, 0, len(names))
+	for _, name := range names {
+		k := n.get(name)
+		out = append(out, member{name: name, n: k, pos: r.pos(k)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out
@@ -222,4 +284,15 @@ func (r *reader) checkName(what string, m member) bool {
 // factor: ceil(peak RPS × p99 × 1.5).
 func littleBulkhead(t catalog.Traffic) int {
 	return max(1, int(math.Ceil(t.PeakRPS*t.P99.Seconds()*1.5-1e-9)))
+}
+
+var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// checkHost reports a host that is not a DNS-1123 subdomain: hosts become
+// Istio ServiceEntry hosts and Go client URLs.
+func (r *reader) checkHost(host string, pos catalog.Pos) {
+	if len(host) <= 253 && dnsSubdomain.MatchString(host) {
+		return
+	}
+	r.errorf(pos, "host: %q is not a DNS name (lowercase letters, digits, '-' and '.', at most 253 characters): write the host only, without scheme, port or path", host)
 }
