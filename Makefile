@@ -3,7 +3,7 @@
 
 GO      ?= go
 BIN     := bin/svcgen
-EXAMPLES := $(notdir $(patsubst %/,%,$(wildcard examples/*/)))
+EXAMPLES := $(sort $(patsubst examples/%/,%,$(dir $(wildcard examples/*/*.cue))))
 
 .PHONY: demo build test vet unit drift consumers tools bench fuzz clean
 

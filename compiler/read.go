@@ -3,9 +3,9 @@ package compiler
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 

@@ -4,7 +4,6 @@
 package examples
 
 import (
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -26,16 +25,20 @@ func Dir(name string) string { return filepath.Join(Root(), "examples", name) }
 // GoldenDir returns the golden output directory of the example called name.
 func GoldenDir(name string) string { return filepath.Join(Root(), "golden", name) }
 
-// Names lists the example catalogs, sorted.
+// Names lists the example catalogs (directories of examples/ holding .cue
+// files), sorted.
 func Names() []string {
-	entries, err := os.ReadDir(filepath.Join(Root(), "examples"))
+	matches, err := filepath.Glob(filepath.Join(Root(), "examples", "*", "*.cue"))
 	if err != nil {
 		panic(err)
 	}
+	seen := map[string]bool{}
 	var names []string
-	for _, e := range entries {
-		if e.IsDir() {
-			names = append(names, e.Name())
+	for _, m := range matches {
+		name := filepath.Base(filepath.Dir(m))
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
 		}
 	}
 	sort.Strings(names)
