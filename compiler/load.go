@@ -67,7 +67,7 @@ func loadDir(dir string) (*loaded, diag.List, error) {
 		}
 		path := filepath.Join(abs, e.Name())
 		if strings.HasPrefix(e.Name(), schemaPrefix) {
-			diags.Errorf(catalog.Pos{Filename: path}, RuleLoad,
+			diags.Errorf(catalog.Pos{Filename: path, Line: 1, Column: 1}, RuleLoad,
 				"file name %s is reserved for svcgen's schema: rename the file", e.Name())
 			continue
 		}

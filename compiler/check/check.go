@@ -7,6 +7,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/diag"
+	"github.com/svcgen/svcgen/compiler/suggest"
 )
 
 // Rule is one semantic check.
@@ -73,11 +74,12 @@ func Run(c *catalog.Catalog, rules []*Rule) diag.List {
 		known[r.ID] = true
 		ids = append(ids, r.ID)
 	}
+	ids = append(ids, RuleIgnore)
 	reasons := map[string]string{} // subject + "\x00" + rule → reason
 	check := func(subject string, ignores []catalog.Ignore) {
 		for _, ig := range ignores {
 			if !known[ig.Rule] {
-				diags.Errorf(ig.Pos, RuleIgnore, "vet: ignore: %q is not a rule (known rules: %s)", ig.Rule, strings.Join(ids, ", "))
+				diags.Errorf(ig.Pos, RuleIgnore, "vet: ignore: %q is not a rule%s: svcgen vet --list-rules lists them", ig.Rule, suggest.DidYouMean(ig.Rule, ids))
 				continue
 			}
 			reasons[subject+"\x00"+ig.Rule] = ig.Reason
