@@ -12,6 +12,7 @@ import (
 
 	amconfig "github.com/prometheus/alertmanager/config"
 	"github.com/prometheus/alertmanager/pkg/labels"
+	"github.com/prometheus/alertmanager/template"
 	"github.com/prometheus/common/model"
 
 	"github.com/svcgen/svcgen/catalog"
@@ -513,5 +514,30 @@ func TestBinaryDoesNotLinkAlertmanager(t *testing.T) {
 		if strings.HasPrefix(pkg, "github.com/prometheus/alertmanager") || strings.HasSuffix(pkg, "/amtest") {
 			t.Errorf("svcgen links %s", pkg)
 		}
+	}
+}
+
+// TestSlackText renders the Slack message text with Alertmanager's template
+// engine: one line per alert, with its runbook link when it has one.
+func TestSlackText(t *testing.T) {
+	_, cfg := emit(t, examples.Compile(t, "minimal"))
+	if len(cfg.Receivers) != 1 || len(cfg.Receivers[0].SlackConfigs) != 1 {
+		t.Fatalf("want one slack receiver, got %+v", cfg.Receivers)
+	}
+	tmpl, err := template.FromGlobs(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := &template.Data{Alerts: template.Alerts{
+		{Annotations: template.KV{"summary": "hello is down", "runbook_url": "https://runbooks.example.com/hello"}},
+		{Annotations: template.KV{"summary": "hello is slow"}},
+	}}
+	got, err := tmpl.ExecuteTextString(cfg.Receivers[0].SlackConfigs[0].Text, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "hello is down (<https://runbooks.example.com/hello|runbook>)\nhello is slow\n"
+	if got != want {
+		t.Errorf("slack text = %q, want %q", got, want)
 	}
 }

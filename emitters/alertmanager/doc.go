@@ -14,6 +14,17 @@
 //     latency), a warning under the critical alert of the same alertname, and
 //     an SLO ticket under the page of the same SLO.
 //
+// Where an alert goes, for a team t (TeamRouting):
+//
+//   - critical: t's paging receiver; for a team without one, its chat or mail
+//     receiver (its own people hear of it at once, with the critical pace);
+//     for a team with neither, the default receiver;
+//   - warning: t's chat or mail receiver, else the default receiver — never a
+//     pager, and still at the warning pace;
+//   - any other or no severity: as a warning, at the root's pace;
+//   - no team label, or a team the catalog does not know: the default
+//     receiver.
+//
 // The YAML is built from the package's own small structs, not from
 // Alertmanager's config types: those re-marshal every secret and file-read
 // URL as "<secret>". Tests load the output with Alertmanager's own
