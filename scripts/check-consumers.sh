@@ -5,11 +5,61 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 status=0
+fail() {
+	echo "FAIL: $*" >&2
+	status=1
+}
+
+# route_cases prints "team severity receiver" for every team of a resolved
+# catalog (catalog.json), from the catalog's own words: critical alerts go to
+# the team's paging receiver, else its notify receiver; warnings to its
+# notify receiver, else the catalog's default receiver. The last line is an
+# alert of no team, which takes the default receiver ("-" for no label).
+route_cases() {
+	jq -r '
+		.settings.alerting as $a
+		| ($a.defaultTeam + "-" + $a.defaultReceiver) as $default
+		| (.teams[]
+			| (if .notify then .name + "-" + .notify else $default end) as $warn
+			| (if .page then .name + "-" + .page else $warn end) as $crit
+			| "\(.name) critical \($crit)", "\(.name) warning \($warn)"),
+		  "- critical \($default)"' "$1"
+}
+
+# check_alertmanager validates a golden alertmanager.yml with amtool and
+# routes every team × severity of its catalog through it. amtool 0.25
+# (Debian's) predates webhook url_file (Alertmanager 0.26): a catalog that
+# routes to a webhook needs a newer amtool here.
+check_alertmanager() {
+	local dir=$1 am=$1/alertmanager/alertmanager.yml
+	[ -f "$am" ] || return 0
+	local out
+	if ! out=$(amtool check-config "$am" 2>&1); then
+		fail "amtool check-config $am:"$'\n'"$out"
+		return
+	fi
+	local n=0 bad=0 team severity want labels got
+	while read -r team severity want; do
+		n=$((n + 1))
+		labels=(alertname=Check service=check cluster=check "severity=$severity")
+		[ "$team" = - ] || labels+=("team=$team")
+		# amtool prints the receivers it resolved and exits 1 on a mismatch.
+		if ! got=$(amtool config routes test --config.file="$am" --verify.receivers="$want" "${labels[@]}" 2>/dev/null | head -n 1); then
+			fail "$am: ${labels[*]} routes to '$got', want '$want'"
+			bad=$((bad + 1))
+		fi
+	done < <(route_cases "$dir/catalog.json")
+	if [ "$n" -lt 2 ]; then
+		fail "$am: no routing cases derived from $dir/catalog.json"
+	elif [ "$bad" -eq 0 ]; then
+		echo "amtool: $am is valid and routes all $n cases as the catalog says"
+	fi
+}
+
 shopt -s nullglob
 for dir in golden/*/; do
-	ex=$(basename "$dir")
-	echo "== $ex"
-	# Targets add their checks here as they land.
-	:
+	dir=${dir%/}
+	echo "== $(basename "$dir")"
+	check_alertmanager "$dir"
 done
 exit $status

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the real consumers the tests validate generated files with:
 # promtool (Debian package prometheus) and amtool (prometheus-alertmanager).
-# Idempotent: does nothing when both are on PATH.
+# Idempotent: does nothing when they (and jq) are on PATH.
 set -euo pipefail
 
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+# check-consumers.sh reads the golden catalog.json with jq.
+command -v jq >/dev/null 2>&1 || need+=(jq)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""

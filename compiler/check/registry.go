@@ -2,6 +2,7 @@ package check
 
 // registry lists every rule; each is defined in a file named after it.
 var registry = []*Rule{
+	criticalWithoutPager,
 	defaultReceiver,
 	emailNeedsSMTP,
 	selfDependency,

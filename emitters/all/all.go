@@ -3,6 +3,7 @@
 package all
 
 import (
+	"github.com/svcgen/svcgen/emitters/alertmanager"
 	"github.com/svcgen/svcgen/emitters/catalogjson"
 	"github.com/svcgen/svcgen/emitters/emit"
 )
@@ -11,5 +12,6 @@ import (
 func Emitters() []emit.Emitter {
 	return []emit.Emitter{
 		catalogjson.Emitter{},
+		alertmanager.Emitter{},
 	}
 }
