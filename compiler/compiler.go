@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"cuelang.org/go/cue/ast"
+
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/check"
 	"github.com/svcgen/svcgen/compiler/diag"
@@ -12,6 +14,10 @@ type Config struct {
 	Dir string
 	// Rules are the semantic rules to apply; nil means check.All().
 	Rules []*check.Rule
+
+	// whole evaluates a plain catalog whole rather than in chunks (tests
+	// compare the two).
+	whole bool
 }
 
 // Compile loads, validates, lowers and checks the catalog in cfg.Dir.
@@ -20,20 +26,27 @@ type Config struct {
 // de-duplicated. err is reserved for failures of the tool itself (an
 // unreadable directory), never for mistakes in the catalog.
 func Compile(cfg Config) (*catalog.Catalog, diag.List, error) {
-	l, diags, err := loadDir(cfg.Dir)
+	src, diags, err := readSource(cfg.Dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	if l == nil || diags.HasErrors() {
+	if src == nil || diags.HasErrors() {
 		return nil, diags.Sort(), nil
 	}
-	r := &reader{l: l}
-	c := r.lower()
-	diags = append(diags, r.diags...)
+	parts, more, err := lowerSource(src, cfg.whole)
+	if err != nil {
+		return nil, nil, err
+	}
+	diags = append(diags, more...)
 	if diags.HasErrors() {
 		// Rules assume a model whose values all parsed.
 		return nil, diags.Sort(), nil
 	}
+	var services []*catalog.Service
+	for _, p := range parts {
+		services = append(services, p.services...)
+	}
+	c := catalog.New(parts[0].settings, parts[0].teams, services)
 	rules := cfg.Rules
 	if rules == nil {
 		rules = check.All()
@@ -43,4 +56,59 @@ func Compile(cfg Config) (*catalog.Catalog, diag.List, error) {
 		return nil, diags, nil
 	}
 	return c, diags, nil
+}
+
+// lowerSource evaluates and lowers the catalog: a plain one in chunks on
+// every core (see source.plain), any other whole. The first part holds the
+// catalog-wide values.
+func lowerSource(src *source, whole bool) ([]part, diag.List, error) {
+	if whole || !src.plain() {
+		var l *loaded
+		var diags diag.List
+		var err error
+		if importsModule(src.files) {
+			l, diags, err = loadWhole(src)
+		} else {
+			syns := make([]*ast.File, len(src.files))
+			for i, f := range src.files {
+				syns[i] = f.syn
+			}
+			l, diags, err = evaluate(src, syns)
+		}
+		if err != nil || l == nil || diags.HasErrors() {
+			return nil, diags, err
+		}
+		r := &reader{l: l}
+		p := r.lower(nil)
+		return []part{p}, append(diags, r.diags...), nil
+	}
+
+	chunks := src.chunks()
+	callees := src.callees()
+	parts := make([]part, len(chunks))
+	diags := make([]diag.List, len(chunks))
+	errs := make([]error, len(chunks))
+	parallel(len(chunks), func(i int) {
+		syn, err := src.syntax(chunks[i])
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		l, d, err := evaluate(src, syn)
+		if err != nil || l == nil || d.HasErrors() {
+			diags[i], errs[i] = d, err
+			return
+		}
+		r := &reader{l: l}
+		parts[i] = r.lower(callees)
+		diags[i] = append(d, r.diags...)
+	})
+	var all diag.List
+	for i := range chunks {
+		if errs[i] != nil {
+			return nil, nil, errs[i]
+		}
+		all = append(all, diags[i]...)
+	}
+	return parts, all, nil
 }

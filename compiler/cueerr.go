@@ -118,12 +118,9 @@ func (l *loaded) place(errs []cueerrors.Error, path []string, v cue.Value) (cata
 		}
 		return all[0], related
 	}
-	if v.Exists() {
-		for n := len(path); n >= 0; n-- {
-			x := v.LookupPath(selectorPath(path[:n]))
-			if p := l.userPos(x); p.IsValid() {
-				return p, nil
-			}
+	for n := len(path); n > 0; n-- {
+		if p, ok := l.idx[joinPath(path[:n]...)]; ok {
+			return p, nil
 		}
 	}
 	if len(l.files) > 0 {

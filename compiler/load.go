@@ -1,11 +1,10 @@
 package compiler
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -31,135 +30,103 @@ const PackageName = "catalog"
 // name, so Compile refuses a directory that has one.
 const schemaPrefix = "zz_svcgen_schema_"
 
-// loaded is a catalog directory unified with the schema.
+// loaded is one evaluation of catalog files unified with the schema.
 type loaded struct {
-	value   cue.Value // the package value closed by #Catalog
-	def     cue.Value // #Catalog itself, for the allowed fields and values
-	schema  map[string]bool
-	files   []string // the user's .cue files, absolute
-	userDir string
-	idx     posIndex // positions of the fields the user wrote
+	value  cue.Value // the package value; its fields refer to the schema's definitions
+	def    cue.Value // #Catalog itself, for the allowed fields and values
+	schema map[string]bool
+	files  []string // the user's .cue files, absolute
+	idx    posIndex // positions of the fields the user wrote
 }
 
-// loadDir reads dir's package catalog with the schema overlaid. Mistakes in the
-// catalog come back as diagnostics; failures of the tool as an error.
-func loadDir(dir string) (*loaded, diag.List, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, nil, err
+func newLoaded(src *source) *loaded {
+	l := &loaded{schema: map[string]bool{}, idx: src.idx}
+	for _, f := range src.files {
+		l.files = append(l.files, f.name)
 	}
-	fi, err := os.Stat(abs)
-	if err != nil {
-		return nil, nil, fmt.Errorf("catalog directory: %w", err)
+	for _, f := range schema.Files() {
+		l.schema[filepath.Join(src.dir, schemaPrefix+f.Name)] = true
 	}
-	if !fi.IsDir() {
-		return nil, nil, fmt.Errorf("catalog directory %s is not a directory", dir)
+	return l
+}
+
+// evaluate unifies the user's syntax with the schema in a context of its
+// own, so that evaluations can run concurrently.
+func evaluate(src *source, user []*ast.File) (*loaded, diag.List, error) {
+	l := newLoaded(src)
+	inst := build.NewContext().NewInstance(src.dir, nil)
+	for _, f := range schema.Files() {
+		syn, err := parser.ParseFile(filepath.Join(src.dir, schemaPrefix+f.Name), f.Data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("schema: %w", err)
+		}
+		if err := inst.AddSyntax(syn); err != nil {
+			return nil, nil, fmt.Errorf("schema: %w", err)
+		}
 	}
-	entries, err := os.ReadDir(abs)
-	if err != nil {
-		return nil, nil, err
-	}
-	var files []string
 	var diags diag.List
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
-			continue
+	for _, f := range user {
+		if err := inst.AddSyntax(f); err != nil {
+			diags = append(diags, l.translate(err, cue.Value{})...)
 		}
-		path := filepath.Join(abs, e.Name())
-		if strings.HasPrefix(e.Name(), schemaPrefix) {
-			diags.Errorf(catalog.Pos{Filename: path, Line: 1, Column: 1}, RuleLoad,
-				"file name %s is reserved for svcgen's schema: rename the file", e.Name())
-			continue
-		}
-		files = append(files, path)
-	}
-	if len(files) == 0 {
-		return nil, nil, fmt.Errorf("no .cue files in %s", dir)
 	}
 	if diags.HasErrors() {
 		return nil, diags, nil
 	}
+	v := cuecontext.New().BuildInstance(inst)
+	return l, append(diags, l.validate(v)...), nil
+}
 
-	l := &loaded{schema: map[string]bool{}, files: files, userDir: abs}
+// loadWhole evaluates a catalog that imports packages of its own module
+// through cue/load, with the schema overlaid beside the user's files.
+func loadWhole(src *source) (*loaded, diag.List, error) {
+	l := newLoaded(src)
 	overlay := map[string]load.Source{}
 	for _, f := range schema.Files() {
-		name := filepath.Join(abs, schemaPrefix+f.Name)
-		overlay[name] = load.FromBytes(f.Data)
-		l.schema[name] = true
+		overlay[filepath.Join(src.dir, schemaPrefix+f.Name)] = load.FromBytes(f.Data)
 	}
-	insts := load.Instances([]string{"."}, &load.Config{Dir: abs, Package: PackageName, Overlay: overlay})
+	insts := load.Instances([]string{"."}, &load.Config{Dir: src.dir, Package: PackageName, Overlay: overlay})
 	if len(insts) != 1 {
-		return nil, nil, fmt.Errorf("loading %s: got %d instances", dir, len(insts))
+		return nil, nil, fmt.Errorf("loading %s: got %d instances", src.dir, len(insts))
 	}
 	inst := insts[0]
-	diags = append(diags, ignoredFiles(inst)...)
 	if inst.Err != nil {
-		diags = append(diags, l.translate(inst.Err, cue.Value{})...)
-		return nil, diags, nil
+		return nil, l.translate(inst.Err, cue.Value{}), nil
 	}
-	var userFiles []*ast.File
-	for _, f := range inst.Files {
-		if !l.schema[f.Filename] {
-			userFiles = append(userFiles, f)
-		}
-	}
-	sort.Slice(userFiles, func(i, j int) bool { return userFiles[i].Filename < userFiles[j].Filename })
-	l.idx = indexFiles(userFiles)
-	ctx := cuecontext.New()
-	v := ctx.BuildInstance(inst)
-	l.def = v.LookupPath(cue.MakePath(cue.Def("Catalog")))
-	if !l.def.Exists() {
-		return nil, nil, errors.New("schema has no #Catalog definition")
-	}
+	v := cuecontext.New().BuildInstance(inst)
+	return l, l.validate(v), nil
+}
+
+// validate reports every error of the evaluated package.
+func (l *loaded) validate(v cue.Value) diag.List {
 	l.value = v
-	diags = append(diags, l.unknownTopLevel()...)
-	// Validate reports every error, including the ones v.Err() would
-	// report first.
+	l.def = v.LookupPath(cue.MakePath(cue.Def("Catalog")))
+	diags := l.unknownTopLevel()
+	// Validate reports every error, including the one v.Err() reports first.
 	if err := v.Validate(cue.Concrete(true), cue.Final()); err != nil {
 		diags = append(diags, l.translate(err, v)...)
 	} else if err := v.Err(); err != nil {
 		diags = append(diags, l.translate(err, v)...)
 	}
-	return l, diags, nil
-}
-
-// ignoredFiles turns the files cue/load dropped for another package clause
-// into errors: dropping them silently loses services without a word.
-func ignoredFiles(inst *build.Instance) diag.List {
-	var diags diag.List
-	files := append([]*build.File(nil), inst.IgnoredFiles...)
-	sort.Slice(files, func(i, j int) bool { return files[i].Filename < files[j].Filename })
-	for _, f := range files {
-		if !strings.HasSuffix(f.Filename, ".cue") {
-			continue
-		}
-		pos := catalog.Pos{Filename: f.Filename, Line: 1, Column: 1}
-		name := ""
-		if syn, err := parser.ParseFile(f.Filename, nil, parser.PackageClauseOnly); err == nil {
-			name = syn.PackageName()
-			if pkg := packageClause(syn); pkg != nil {
-				pos = convPos(pkg.Pos())
-			}
-		}
-		if name == PackageName {
-			continue // skipped for another reason (a build attribute)
-		}
-		if name == "" {
-			diags.Errorf(pos, RuleLoad, "file has no package clause, so CUE would skip it: start it with \"package %s\"", PackageName)
-			continue
-		}
-		diags.Errorf(pos, RuleLoad, "package %s is not package %s, so CUE would skip this file: write \"package %s\"", name, PackageName, PackageName)
-	}
 	return diags
 }
 
-func packageClause(f *ast.File) *ast.Package {
-	for _, d := range f.Decls {
-		if p, ok := d.(*ast.Package); ok {
-			return p
+// importsModule reports whether a file imports a package that is not
+// CUE's standard library (whose paths have no dot in their first element).
+func importsModule(files []srcFile) bool {
+	for _, f := range files {
+		for imp := range f.syn.ImportSpecs() {
+			path, err := strconv.Unquote(imp.Path.Value)
+			if err != nil {
+				return true
+			}
+			first, _, _ := strings.Cut(path, "/")
+			if strings.Contains(first, ".") {
+				return true
+			}
 		}
 	}
-	return nil
+	return false
 }
 
 func convPos(p token.Pos) catalog.Pos {
@@ -167,24 +134,6 @@ func convPos(p token.Pos) catalog.Pos {
 		return catalog.Pos{}
 	}
 	return catalog.Pos{Filename: p.Filename(), Line: p.Line(), Column: p.Column()}
-}
-
-// userPos returns the position the user wrote v at, or an invalid Pos when
-// v's value comes from the schema alone.
-func (l *loaded) userPos(v cue.Value) catalog.Pos {
-	if p := v.Pos(); p.IsValid() && !l.schema[p.Filename()] {
-		return convPos(p)
-	}
-	// A value the user wrote over a schema default may report the default's
-	// position; its conjuncts tell where the user's half is.
-	if op, args := v.Expr(); op == cue.AndOp {
-		for _, a := range args {
-			if p := a.Pos(); p.IsValid() && !l.schema[p.Filename()] {
-				return convPos(p)
-			}
-		}
-	}
-	return catalog.Pos{}
 }
 
 // errorPositions lists e's positions in user files, first the primary one.
@@ -253,7 +202,7 @@ func (l *loaded) unknownTopLevel() diag.List {
 	for it.Next() {
 		name := it.Selector().Unquoted()
 		if !known[name] {
-			diags.Errorf(l.userPos(it.Value()), RuleSchema, "field %q is not allowed in the catalog%s; allowed: %s",
+			diags.Errorf(l.idx[name], RuleSchema, "field %q is not allowed in the catalog%s; allowed: %s",
 				name, suggest.DidYouMean(name, allowed), strings.Join(allowed, ", "))
 		}
 	}

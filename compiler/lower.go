@@ -9,44 +9,58 @@ import (
 	"github.com/svcgen/svcgen/catalog"
 )
 
-// lower builds the typed model from the validated CUE value, resolving every
+// callee is what a dependency needs to know of the service it calls.
+type callee struct {
+	Tier    catalog.Tier
+	Port    int // 0: the default port
+	Traffic *catalog.Traffic
+}
+
+// part is what one evaluation lowers: the catalog-wide values and the
+// services it holds.
+type part struct {
+	settings catalog.Settings
+	teams    []*catalog.Team
+	services []*catalog.Service
+}
+
+// lower builds the model's parts from the evaluated value, resolving every
 // default from the matrices and recording where each value came from.
-func (r *reader) lower() *catalog.Catalog {
+// Dependencies read their callee's tier, port and traffic from callees; nil
+// means the callees are all in this evaluation and are read from it.
+func (r *reader) lower(callees map[string]callee) part {
 	root := newNode(r.l.value, "")
 	m := matrices{root: root.get("matrices")}
-	settings := r.settings(root.get("settings"))
-
-	var teams []*catalog.Team
+	var p part
+	p.settings = r.settings(root.get("settings"))
 	for _, tm := range r.members(root.get("teams")) {
 		if r.checkName("team", tm) {
-			teams = append(teams, r.team(tm))
+			p.teams = append(p.teams, r.team(tm))
 		}
 	}
-	resolveDefaultReceiver(&settings, teams)
+	resolveDefaultReceiver(&p.settings, p.teams)
 
-	var services []*catalog.Service
 	var svcMembers []member
 	for _, sm := range r.members(root.get("services")) {
 		if r.checkName("service", sm) {
-			services = append(services, r.service(sm, m, settings))
+			p.services = append(p.services, r.service(sm, m, p.settings))
 			svcMembers = append(svcMembers, sm)
 		}
 	}
-	// Dependencies read their callee's tier, port and traffic, so they are
-	// lowered once every service is.
-	byName := make(map[string]*catalog.Service, len(services))
-	for _, s := range services {
-		byName[s.Name] = s
+	if callees == nil {
+		callees = make(map[string]callee, len(p.services))
+		for _, s := range p.services {
+			callees[s.Name] = callee{Tier: s.Tier, Port: s.Port, Traffic: s.Traffic}
+		}
 	}
-	for i, s := range services {
-		sm := svcMembers[i]
-		for _, dm := range r.members(sm.n.get("dependencies")) {
+	for i, s := range p.services {
+		for _, dm := range r.members(svcMembers[i].n.get("dependencies")) {
 			if r.checkName("dependency", dm) {
-				s.Dependencies = append(s.Dependencies, r.dependency(s, sm.n, dm, m, byName))
+				s.Dependencies = append(s.Dependencies, r.dependency(s, svcMembers[i].n, dm, m, callees))
 			}
 		}
 	}
-	return catalog.New(settings, teams, services)
+	return p
 }
 
 // matrices gives the layers of the default matrices.
@@ -384,7 +398,7 @@ func (r *reader) ignores(v *node) []catalog.Ignore {
 	return out
 }
 
-func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices, byName map[string]*catalog.Service) *catalog.Dependency {
+func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices, callees map[string]callee) *catalog.Dependency {
 	v := m.n
 	d := &catalog.Dependency{Name: m.name, Pos: m.pos, Sources: catalog.Sources{}}
 	src := d.Sources
@@ -397,18 +411,23 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 	d.Kind = catalog.DepKind(kind)
 	kl := mx.kind(d.Kind)
 
-	var callee *catalog.Service
+	var cal *callee
 	if d.Kind == catalog.KindInternal {
 		d.Service = m.name
 		if !r.str(&d.Service, src, "service", u, "service") {
 			src["service"] = catalog.Source{Default: "the dependency's name"}
 		}
-		callee = byName[d.Service] // a dangling name is reported by a check
+		if c, ok := callees[d.Service]; ok { // a dangling name is reported by a check
+			cal = &c
+		}
 		if x := v.get("host"); x.Exists() {
 			r.errorf(r.pos(x), "host: an internal dependency is addressed by its service's name; remove host, or set kind: \"external\"")
 		}
-		if callee != nil {
-			d.Port = callee.Port
+		if cal != nil {
+			d.Port = cal.Port
+			if d.Port == 0 {
+				r.integer(&d.Port, catalog.Sources{}, "port", []layer{mx.service()}, "port")
+			}
 			src["port"] = catalog.Source{Default: "the callee's port"}
 		}
 		d.Protocol = "HTTP"
@@ -428,7 +447,7 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 
 	var profile string
 	if !r.str(&profile, src, "profile", u, "profile") {
-		if callee != nil && callee.Tier == catalog.TierCritical {
+		if cal != nil && cal.Tier == catalog.TierCritical {
 			profile = string(catalog.ProfileCore)
 			src["profile"] = catalog.Source{Default: "callee tier critical"}
 		} else {
@@ -444,8 +463,8 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 	}
 	r.str(&d.Fallback, src, "fallback", u, "fallback")
 	d.Traffic = r.traffic(v.get("traffic"), src, "traffic")
-	if d.Traffic == nil && callee != nil && callee.Traffic != nil {
-		t := *callee.Traffic
+	if d.Traffic == nil && cal != nil && cal.Traffic != nil {
+		t := *cal.Traffic
 		d.Traffic = &t
 		src["traffic"] = catalog.Source{Default: "the callee's traffic"}
 	}

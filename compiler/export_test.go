@@ -1,0 +1,22 @@
+package compiler
+
+// Internals for the external tests of package compiler_test, which import
+// packages (examples) that import compiler.
+
+// ChunkSize is chunkSize.
+const ChunkSize = chunkSize
+
+// IsPlain reports whether the catalog in dir would be evaluated in chunks.
+func IsPlain(dir string) (bool, error) {
+	src, _, err := readSource(dir)
+	if err != nil {
+		return false, err
+	}
+	return src.plain(), nil
+}
+
+// Whole returns cfg set to evaluate the catalog whole.
+func Whole(cfg Config) Config {
+	cfg.whole = true
+	return cfg
+}
