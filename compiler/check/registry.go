@@ -8,4 +8,14 @@ var registry = []*Rule{
 	teamWithoutReceivers,
 	unknownDependency,
 	unknownTeam,
+
+	// Kubernetes
+	budgetBlocksEviction,
+	criticalSingleReplica,
+	imagePinned,
+	probeSeconds,
+	replicasRange,
+	resourceQuantities,
+	rolloutCannotProgress,
+	serviceNameDNS1035,
 }
