@@ -381,14 +381,6 @@ func (b *BlueGreen) Image(c Color) string {
 	return b.Images.Blue
 }
 
-// Idle returns the colour that takes no traffic.
-func (b *BlueGreen) Idle() Color {
-	if b.Active == Blue {
-		return Green
-	}
-	return Blue
-}
-
 // Canary splits traffic between a stable and a canary Deployment.
 type Canary struct {
 	// Weight is the percentage of traffic routed to the canary (0–100).
