@@ -488,3 +488,22 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEmit emits 1,000 services: the shop's seven, cloned under new
+// names (all three strategies).
+func BenchmarkEmit(b *testing.B) {
+	shop := examples.Compile(b, "shop")
+	var services []*catalog.Service
+	for i := range 1000 {
+		s := *shop.Services[i%len(shop.Services)]
+		s.Name = fmt.Sprintf("%s-%d", s.Name, i)
+		services = append(services, &s)
+	}
+	c := catalog.New(shop.Settings, shop.Teams, services)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := (kubernetes.Emitter{}).Emit(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
