@@ -25,11 +25,11 @@ func (Emitter) Name() string { return Dir }
 func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
 	files := make([]emit.File, 0, len(c.Services))
 	for _, s := range c.Services {
-		objs, err := Objects(c, s)
+		objs, err := objects(c, s)
 		if err != nil {
 			return nil, fmt.Errorf("service %s: %w", s.Name, err)
 		}
-		data, err := Marshal(objs)
+		data, err := marshal(objs)
 		if err != nil {
 			return nil, fmt.Errorf("service %s: %w", s.Name, err)
 		}
@@ -38,9 +38,9 @@ func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
 	return files, nil
 }
 
-// Objects returns the objects of service s in the order they are written:
+// objects returns the objects of service s in the order they are written:
 // Service, Deployments, PodDisruptionBudgets, HorizontalPodAutoscalers.
-func Objects(c *catalog.Catalog, s *catalog.Service) ([]any, error) {
+func objects(c *catalog.Catalog, s *catalog.Service) ([]any, error) {
 	ws := s.Workloads()
 	objs := []any{service(c, s, ws)}
 	for _, w := range ws {
@@ -61,10 +61,10 @@ func Objects(c *catalog.Catalog, s *catalog.Service) ([]any, error) {
 	return objs, nil
 }
 
-// Marshal writes objects as one multi-document YAML file after the header.
+// marshal writes objects as one multi-document YAML file after the header.
 // A manifest declares what the cluster should run; status is the cluster's
 // to write, and every kind marshals an empty one, so it is left out.
-func Marshal(objs []any) ([]byte, error) {
+func marshal(objs []any) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(Header)
 	for i, o := range objs {
