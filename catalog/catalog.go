@@ -267,7 +267,10 @@ type Service struct {
 	// Traffic is the declared peak load; nil when not declared.
 	Traffic *Traffic `json:"traffic,omitempty"`
 	Deploy  Deploy   `json:"deploy"`
-	Probes  Probes   `json:"probes"`
+	// DisruptionBudget bounds the voluntary evictions (node drains, cluster
+	// upgrades) of each of the service's Deployments.
+	DisruptionBudget DisruptionBudget `json:"disruptionBudget"`
+	Probes           Probes           `json:"probes"`
 	// Runbook is the runbook URL every alert of the service links to.
 	Runbook string `json:"runbook"`
 	// Alerting are the golden-signal alert thresholds from the tier.
@@ -355,9 +358,27 @@ const (
 	Green Color = "green"
 )
 
-// BlueGreen names the colour that takes traffic.
+// BlueGreen names the colour that takes traffic and the image each colour
+// runs. A release goes to the idle colour's image first; switching traffic
+// is then the one line of Active.
 type BlueGreen struct {
 	Active Color `json:"active"`
+	// Images are the colours' images, each the service's image unless set.
+	Images ColorImages `json:"images"`
+}
+
+// ColorImages are the container images of the two colours.
+type ColorImages struct {
+	Blue  string `json:"blue"`
+	Green string `json:"green"`
+}
+
+// Image returns the image of colour c.
+func (b *BlueGreen) Image(c Color) string {
+	if c == Green {
+		return b.Images.Green
+	}
+	return b.Images.Blue
 }
 
 // Canary splits traffic between a stable and a canary Deployment.
@@ -368,6 +389,17 @@ type Canary struct {
 	Header string `json:"header"`
 	// Replicas is the canary Deployment's replica count.
 	Replicas int `json:"replicas"`
+	// Image is the release under test; the service's image (which the stable
+	// Deployment runs) unless set. Promoting the canary is setting the
+	// service's image to it.
+	Image string `json:"image"`
+}
+
+// DisruptionBudget is a PodDisruptionBudget's limit: exactly one of
+// MaxUnavailable and MinAvailable is set (maxUnavailable 1 by default).
+type DisruptionBudget struct {
+	MaxUnavailable *IntOrPercent `json:"maxUnavailable,omitempty"`
+	MinAvailable   *IntOrPercent `json:"minAvailable,omitempty"`
 }
 
 // IntOrPercent is an absolute count or a percentage, as Kubernetes rolling

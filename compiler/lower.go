@@ -251,6 +251,7 @@ func (r *reader) service(m member, mx matrices, settings catalog.Settings) *cata
 	s.Traffic = r.traffic(v.get("traffic"), src, "traffic")
 
 	r.deploy(s, v, def)
+	r.disruptionBudget(s, v, def)
 
 	for _, p := range []struct {
 		name string
@@ -322,18 +323,53 @@ func (r *reader) deploy(s *catalog.Service, v *node, def layer) {
 		var c string
 		r.str(&c, src, "deploy.blueGreen.active", []layer{user(bg)}, "active")
 		d.BlueGreen.Active = catalog.Color(c)
+		r.defaultImage(&d.BlueGreen.Images.Blue, s, "deploy.blueGreen.images.blue", bg, "images", "blue")
+		r.defaultImage(&d.BlueGreen.Images.Green, s, "deploy.blueGreen.images.green", bg, "images", "green")
 	case catalog.StrategyCanary:
 		d.Canary = &catalog.Canary{}
 		cl := []layer{user(cn), def.sub("deploy", "canary")}
 		r.integer(&d.Canary.Weight, src, "deploy.canary.weight", cl, "weight")
 		r.str(&d.Canary.Header, src, "deploy.canary.header", cl, "header")
 		r.integer(&d.Canary.Replicas, src, "deploy.canary.replicas", cl, "replicas")
+		r.defaultImage(&d.Canary.Image, s, "deploy.canary.image", cn, "image")
 	}
 	if bg.Exists() && d.Strategy != catalog.StrategyBlueGreen {
 		r.errorf(r.pos(bg), "deploy: blueGreen is set but strategy is %s: set strategy: \"blue-green\" or remove blueGreen", d.Strategy)
 	}
 	if cn.Exists() && d.Strategy != catalog.StrategyCanary {
 		r.errorf(r.pos(cn), "deploy: canary is set but strategy is %s: set strategy: \"canary\" or remove canary", d.Strategy)
+	}
+}
+
+// defaultImage reads the image a second Deployment of s runs (a colour, the
+// canary): the one written at path under v, else the service's image.
+func (r *reader) defaultImage(dst *string, s *catalog.Service, key string, v *node, path ...string) {
+	if !r.str(dst, s.Sources, key, []layer{user(v)}, path...) {
+		*dst = s.Image
+		s.Sources[key] = catalog.Source{Default: "the service image"}
+	}
+}
+
+// disruptionBudget reads the PodDisruptionBudget limit: the user's
+// minAvailable or maxUnavailable (Kubernetes refuses both), else the default
+// maxUnavailable.
+func (r *reader) disruptionBudget(s *catalog.Service, v *node, def layer) {
+	src := s.Sources
+	b := &s.DisruptionBudget
+	u := []layer{user(v)}
+	var minAvail, maxUnavail catalog.IntOrPercent
+	hasMin := r.intOrPercent(&minAvail, src, "disruptionBudget.minAvailable", u, "disruptionBudget", "minAvailable")
+	hasMax := r.intOrPercent(&maxUnavail, src, "disruptionBudget.maxUnavailable", u, "disruptionBudget", "maxUnavailable")
+	switch {
+	case hasMin && hasMax:
+		r.errorf(src.Pos("disruptionBudget.minAvailable", s.Pos), "disruptionBudget: set minAvailable or maxUnavailable, not both (a PodDisruptionBudget takes one): remove one of them")
+	case hasMin:
+		b.MinAvailable = &minAvail
+	case hasMax:
+		b.MaxUnavailable = &maxUnavail
+	default:
+		r.intOrPercent(&maxUnavail, src, "disruptionBudget.maxUnavailable", []layer{def}, "disruptionBudget", "maxUnavailable")
+		b.MaxUnavailable = &maxUnavail
 	}
 }
 

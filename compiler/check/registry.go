@@ -9,4 +9,14 @@ var registry = []*Rule{
 	teamWithoutReceivers,
 	unknownDependency,
 	unknownTeam,
+
+	// Kubernetes
+	budgetBlocksEviction,
+	criticalSingleReplica,
+	imagePinned,
+	probeSeconds,
+	replicasRange,
+	resourceQuantities,
+	rolloutCannotProgress,
+	serviceNameDNS1035,
 }

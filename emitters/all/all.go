@@ -6,6 +6,7 @@ import (
 	"github.com/svcgen/svcgen/emitters/alertmanager"
 	"github.com/svcgen/svcgen/emitters/catalogjson"
 	"github.com/svcgen/svcgen/emitters/emit"
+	"github.com/svcgen/svcgen/emitters/kubernetes"
 )
 
 // Emitters returns a fresh list of every emitter, in report order.
@@ -13,5 +14,6 @@ func Emitters() []emit.Emitter {
 	return []emit.Emitter{
 		catalogjson.Emitter{},
 		alertmanager.Emitter{},
+		kubernetes.Emitter{},
 	}
 }
