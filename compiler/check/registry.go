@@ -4,6 +4,10 @@ package check
 var registry = []*Rule{
 	defaultReceiver,
 	emailNeedsSMTP,
+	meshHostConflict,
+	meshRetryNeedsHTTP,
+	meshRetryNonIdempotent,
+	retryBudget,
 	selfDependency,
 	teamWithoutReceivers,
 	unknownDependency,
