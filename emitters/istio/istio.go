@@ -1,0 +1,116 @@
+package istio
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	networking "istio.io/api/networking/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/emitters/emit"
+)
+
+// Emitter writes istio/<service>.yaml.
+type Emitter struct{}
+
+// Name implements emit.Emitter.
+func (Emitter) Name() string { return "istio" }
+
+// Emit implements emit.Emitter. A service whose file would hold no object (a
+// rolling service no catalog service calls, with no outside dependencies)
+// gets no file.
+func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
+	var files []emit.File
+	var cur *catalog.Service
+	var buf bytes.Buffer
+	flush := func() {
+		if cur != nil && buf.Len() > 0 {
+			files = append(files, emit.File{Path: Path(cur.Name), Data: append([]byte(Header), buf.Bytes()...)})
+		}
+		buf.Reset()
+	}
+	for _, h := range hosts(c) {
+		if h.Owner != cur {
+			flush()
+			cur = h.Owner
+		}
+		for _, o := range objects(c, h) {
+			doc, err := marshal(o, c.Settings.Namespace, h.Owner.Name)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
+			}
+			buf.WriteString("---\n# " + o.Comment + "\n")
+			buf.Write(doc)
+		}
+	}
+	flush()
+	return files, nil
+}
+
+// resource is the Kubernetes envelope of an Istio object. apiVersion, kind
+// and metadata are ours to set; the spec is the istio.io/api message as the
+// proto-aware marshaller writes it (camelCase names, durations as "1.500s",
+// enums as names). There is no status: it belongs to the cluster.
+type resource struct {
+	APIVersion string         `json:"apiVersion"`
+	Kind       string         `json:"kind"`
+	Metadata   metadata       `json:"metadata"`
+	Spec       map[string]any `json:"spec"`
+}
+
+type metadata struct {
+	Name      string            `json:"name"`
+	Namespace string            `json:"namespace"`
+	Labels    map[string]string `json:"labels"`
+}
+
+// marshal renders one object as a YAML document. Keys come out sorted (the
+// YAML conversion sorts maps), so the bytes depend on the values only.
+func marshal(o object, namespace, owner string) ([]byte, error) {
+	// protojson through the message pointer: encoding/json on the struct
+	// would skip the proto mapping and write snake_case keys.
+	raw, err := protojson.Marshal(o.Spec)
+	if err != nil {
+		return nil, err
+	}
+	var spec map[string]any
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		return nil, err
+	}
+	spellOutDefaults(o.Kind, spec)
+	return yaml.Marshal(resource{
+		APIVersion: APIVersion,
+		Kind:       o.Kind,
+		Metadata:   metadata{Name: o.Name, Namespace: namespace, Labels: objectLabels(owner)},
+		Spec:       spec,
+	})
+}
+
+// spellOutDefaults writes the zero values a reader must see. proto3 does not
+// marshal a zero scalar or the first enum value, which would leave
+// "retries: {}" where a route turns retries off and no location on a
+// ServiceEntry: the same to Istio, but a reviewer should not need to know
+// that an empty retry policy means none rather than Istio's default two, or
+// that an unset location means outside the mesh.
+func spellOutDefaults(kind string, spec map[string]any) {
+	switch kind {
+	case KindVirtualService:
+		routes, _ := spec["http"].([]any)
+		for _, r := range routes {
+			route, _ := r.(map[string]any)
+			if retries, ok := route["retries"].(map[string]any); ok && len(retries) == 0 {
+				retries["attempts"] = 0
+			}
+		}
+	case KindServiceEntry:
+		if _, ok := spec["location"]; !ok {
+			spec["location"] = networking.ServiceEntry_MESH_EXTERNAL.String()
+		}
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
