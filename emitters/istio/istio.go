@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strconv"
 
+	"go.yaml.in/yaml/v3"
 	"google.golang.org/protobuf/encoding/protojson"
 	networking "istio.io/api/networking/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/emitters/emit"
@@ -56,20 +56,21 @@ func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
 // proto-aware marshaller writes it (camelCase names, durations as "1.500s",
 // enums as names). There is no status: it belongs to the cluster.
 type resource struct {
-	APIVersion string         `json:"apiVersion"`
-	Kind       string         `json:"kind"`
-	Metadata   metadata       `json:"metadata"`
-	Spec       map[string]any `json:"spec"`
+	APIVersion string         `yaml:"apiVersion"`
+	Kind       string         `yaml:"kind"`
+	Metadata   metadata       `yaml:"metadata"`
+	Spec       map[string]any `yaml:"spec"`
 }
 
 type metadata struct {
-	Name      string            `json:"name"`
-	Namespace string            `json:"namespace"`
-	Labels    map[string]string `json:"labels"`
+	Name      string            `json:"name" yaml:"name"`
+	Namespace string            `json:"namespace" yaml:"namespace"`
+	Labels    map[string]string `json:"labels" yaml:"labels"`
 }
 
-// marshal renders one object as a YAML document. Keys come out sorted (the
-// YAML conversion sorts maps), so the bytes depend on the values only.
+// marshal renders one object as a YAML document: the envelope in field
+// order, the spec's keys sorted (the encoder sorts maps), so the bytes
+// depend on the values only.
 func marshal(o object, namespace, owner string) ([]byte, error) {
 	// protojson through the message pointer: encoding/json on the struct
 	// would skip the proto mapping and write snake_case keys.
@@ -77,17 +78,70 @@ func marshal(o object, namespace, owner string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
 	var spec map[string]any
-	if err := json.Unmarshal(raw, &spec); err != nil {
+	if err := dec.Decode(&spec); err != nil {
+		return nil, err
+	}
+	if err := typeNumbers(spec); err != nil {
 		return nil, err
 	}
 	spellOutDefaults(o.Kind, spec)
-	return yaml.Marshal(resource{
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	enc.CompactSeqIndent() // "- " under its key, as Kubernetes writes it
+	if err := enc.Encode(resource{
 		APIVersion: APIVersion,
 		Kind:       o.Kind,
 		Metadata:   metadata{Name: o.Name, Namespace: namespace, Labels: objectLabels(owner)},
 		Spec:       spec,
-	})
+	}); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// typeNumbers turns the JSON numbers of a decoded tree into integers (every
+// number an Istio spec of ours holds is a count, a port or a percentage),
+// which the YAML encoder writes as numbers; a json.Number would be written
+// as a string.
+func typeNumbers(v any) error {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if n, ok := x.(json.Number); ok {
+				i, err := n.Int64()
+				if err != nil {
+					return fmt.Errorf("%s: %v", k, err)
+				}
+				v[k] = i
+				continue
+			}
+			if err := typeNumbers(x); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for i, x := range v {
+			if n, ok := x.(json.Number); ok {
+				n, err := n.Int64()
+				if err != nil {
+					return err
+				}
+				v[i] = n
+				continue
+			}
+			if err := typeNumbers(x); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // spellOutDefaults writes the zero values a reader must see. proto3 does not
