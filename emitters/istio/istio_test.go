@@ -25,6 +25,27 @@ func TestExamples(t *testing.T) {
 			docs := parseFiles(t, emitFiles(t, c))
 			checkInvariants(t, c, docs)
 			checkEdges(t, c, docs)
+
+			// The committed goldens too, as a consumer reads them from disk
+			// (TestGolden in emitters/all keeps them equal to the build).
+			paths, err := filepath.Glob(filepath.Join(examples.GoldenDir(name), Dir, "*.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var golden []emit.File
+			for _, p := range paths {
+				data, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden = append(golden, emit.File{Path: Dir + "/" + filepath.Base(p), Data: data})
+			}
+			if len(docs) > 0 && len(golden) == 0 {
+				t.Errorf("no golden istio files for %s", name)
+			}
+			gdocs := parseFiles(t, golden)
+			checkInvariants(t, c, gdocs)
+			checkEdges(t, c, gdocs)
 		})
 	}
 }
@@ -329,12 +350,28 @@ services: a: {` + svc + `, dependencies: pay: {kind: "external", host: "api.psp.
 				if se := only(t, docs, KindServiceEntry, "a.to.pay").SE; len(se.Hosts) != 1 {
 					t.Errorf("ServiceEntry %v", se)
 				}
-				dr := only(t, docs, KindDestinationRule, "b.to.psp").DR
+				dr := only(t, docs, KindDestinationRule, "a.to.pay.from.b").DR
 				if dr.WorkloadSelector.GetMatchLabels()[catalog.LabelName] != "b" {
 					t.Errorf("b's rule selects %v", dr.WorkloadSelector)
 				}
 				if count(docs, KindVirtualService) != 0 {
 					t.Errorf("a VirtualService for an HTTPS host")
+				}
+			},
+		},
+		{
+			name: "the first caller of an outside host is the one whose policy differs",
+			services: `services: a: {` + svc + `, dependencies: psp: {kind: "external", host: "api.psp.example.com", breaker: failures: 2}}
+services: b: {` + svc + `, dependencies: psp: {kind: "external", host: "api.psp.example.com"}}
+services: c: {` + svc + `, dependencies: psp: {kind: "external", host: "api.psp.example.com"}}`,
+			check: func(t *testing.T, files []emit.File, docs []doc) {
+				host := only(t, docs, KindDestinationRule, "a.to.psp").DR
+				own := only(t, docs, KindDestinationRule, "a.to.psp.from.a").DR
+				if host.WorkloadSelector != nil || own.WorkloadSelector.GetMatchLabels()[catalog.LabelName] != "a" {
+					t.Errorf("selectors %v, %v", host.WorkloadSelector, own.WorkloadSelector)
+				}
+				if got := own.TrafficPolicy.OutlierDetection.GetConsecutive_5XxErrors().GetValue(); got != 2 {
+					t.Errorf("a's rule ejects after %d errors", got)
 				}
 			},
 		},

@@ -33,15 +33,15 @@ const (
 )
 
 // Object names. Service and dependency names are DNS-1123 labels, which never
-// contain a dot, so the three forms below can never collide with each other:
+// contain a dot, so the forms below can never collide with each other:
 //
 //   - "payment": the VirtualService and DestinationRule of a catalog
 //     service's own host;
-//   - "payment.from.order": the DestinationRule that only order's pods use
-//     for payment (a caller whose pool or breaker differs from the others');
 //   - "payment.to.pg-gateway": the objects of a host outside the catalog,
-//     named after the dependency that declares it (the first caller's, for
-//     the host-level objects).
+//     named after the dependency of its first caller that declares it;
+//   - "<host objects>.from.order": the DestinationRule only order's pods use
+//     for that host ("payment.from.order", "payment.to.pg-gateway.from.order"),
+//     for a caller whose pool or breaker differs from most callers'.
 //
 // Names with dots are DNS-1123 subdomains, which Kubernetes accepts for
 // custom resources.
@@ -49,13 +49,13 @@ const (
 // HostObjectName names the objects of a catalog service's host.
 func HostObjectName(service string) string { return service }
 
-// CallerObjectName names the DestinationRule only caller's pods use for
-// callee's host.
-func CallerObjectName(callee, caller string) string { return callee + ".from." + caller }
-
 // DependencyObjectName names the objects of a host outside the catalog that
 // service declares as dependency dep.
 func DependencyObjectName(service, dep string) string { return service + ".to." + dep }
+
+// CallerObjectName names the DestinationRule only caller's pods use for the
+// host whose objects are called hostObjects.
+func CallerObjectName(hostObjects, caller string) string { return hostObjects + ".from." + caller }
 
 // Route names within a VirtualService. "/" cannot occur in a service name,
 // so a caller called "x-canary" never collides with caller x's canary route.

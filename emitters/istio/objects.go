@@ -93,9 +93,12 @@ func subsets(h *host) []*networking.Subset {
 // per caller by nature, and a caller that declared a small bulkhead to
 // protect itself must not inherit a larger one. Istio resolves a rule with a
 // workloadSelector only for the selected pods of its own namespace (where
-// every catalog service runs) and uses it instead of the host-level rule, not
-// merged with it, so each such rule repeats the host's subsets: without them
-// the caller's sidecar would have no subset clusters to route to.
+// every catalog service runs), and applies its traffic policy instead of the
+// host-level rule's. Each such rule repeats the host's subsets: without them
+// the caller's sidecar would have no subset clusters to route to. (Current
+// istiod also copies the host-level rule's subsets into it, but only because
+// it happens to sort rules with selectors first; the price of not relying on
+// that is a duplicate-subset count in istiod's metrics.)
 func destinationRules(h *host) []object {
 	subs := subsets(h)
 	if len(h.Edges) == 0 {
@@ -133,13 +136,9 @@ func destinationRules(h *host) []object {
 		},
 	}}
 	for _, e := range exceptions {
-		name := CallerObjectName(h.Name, e.Caller.Name)
-		if !h.Internal() {
-			name = DependencyObjectName(e.Caller.Name, e.Dep.Name)
-		}
 		out = append(out, object{
 			Kind:    KindDestinationRule,
-			Name:    name,
+			Name:    CallerObjectName(h.Name, e.Caller.Name),
 			Comment: "DestinationRule: " + e.Caller.Name + "'s own connection pool and outlier detection for " + h.FQDN + " (dependency " + e.Dep.Name + "), used only by its pods.",
 			Spec: &networking.DestinationRule{
 				Host:             h.FQDN,
