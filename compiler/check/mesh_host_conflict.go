@@ -102,7 +102,7 @@ func viewOf(d *catalog.Dependency) meshView {
 		window:   d.Breaker.Window,
 		failures: d.Breaker.Failures,
 		openFor:  d.Breaker.OpenFor,
-		http:     d.Kind == catalog.KindInternal || d.Protocol == "HTTP",
+		http:     meshSeesHTTP(d),
 	}
 	v.bulkhead.MaxWait = 0 // Envoy's queue has no wait of its own
 	if v.window == catalog.WindowTime {
@@ -111,7 +111,7 @@ func viewOf(d *catalog.Dependency) meshView {
 	if !v.http {
 		return v
 	}
-	v.meshRetries = d.Retry.Owner == catalog.OwnerMesh && d.Idempotent && d.Retry.MaxRetries > 0
+	v.meshRetries = meshRetries(d)
 	v.perTry = d.Timeout.PerTry
 	if v.meshRetries {
 		v.total, v.maxRetries, v.backoff = d.Timeout.Total, d.Retry.MaxRetries, d.Retry.InitialBackoff

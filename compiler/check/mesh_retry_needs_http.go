@@ -12,7 +12,7 @@ var meshRetryNeedsHTTP = &Rule{
 	Run: func(p *Pass) {
 		for _, s := range p.Catalog.Services {
 			for _, d := range s.Dependencies {
-				if d.Kind == catalog.KindInternal || d.Protocol == "HTTP" || d.Retry.Owner != catalog.OwnerMesh || d.Retry.MaxRetries == 0 {
+				if meshSeesHTTP(d) || d.Retry.Owner != catalog.OwnerMesh || d.Retry.MaxRetries == 0 {
 					continue
 				}
 				f := p.Report(d.Sources.Pos("retry.owner", d.Pos), "",

@@ -248,8 +248,8 @@ func checkVirtualService(t *testing.T, d doc, drs map[string][]doc) {
 // never retries a plain 4xx, and that its worst case fits its timeout.
 func checkRetries(t *testing.T, d doc, r *networking.HTTPRoute) {
 	t.Helper()
-	if r.Timeout != nil && r.Timeout.AsDuration() < time.Millisecond {
-		t.Errorf("%s: route %s: timeout under 1ms", d, r.Name)
+	if r.Timeout != nil {
+		checkDuration(t, d, "route "+r.Name+" timeout", r.Timeout.AsDuration())
 	}
 	rt := r.Retries
 	if rt == nil {
@@ -275,6 +275,10 @@ func checkRetries(t *testing.T, d doc, r *networking.HTTPRoute) {
 	}
 	if rt.PerTryTimeout == nil || r.Timeout == nil {
 		t.Fatalf("%s: route %s retries without per-try and total timeouts", d, r.Name)
+	}
+	checkDuration(t, d, "route "+r.Name+" perTryTimeout", rt.PerTryTimeout.AsDuration())
+	if rt.Backoff != nil {
+		checkDuration(t, d, "route "+r.Name+" backoff", rt.Backoff.AsDuration())
 	}
 	retry := catalog.Retry{Owner: catalog.OwnerMesh, MaxRetries: int(rt.Attempts), InitialBackoff: rt.Backoff.AsDuration()}
 	worst := time.Duration(rt.Attempts+1)*rt.PerTryTimeout.AsDuration() + retry.WorstCaseBackoff()
@@ -323,22 +327,21 @@ func checkDestinationRule(t *testing.T, d doc) {
 	if od.GetConsecutive_5XxErrors().GetValue() == 0 {
 		t.Errorf("%s: outlier detection without an error count", d)
 	}
-	for _, x := range []*durationPair{
-		{"interval", od.Interval.AsDuration()}, {"baseEjectionTime", od.BaseEjectionTime.AsDuration()},
-		{"connectTimeout", tp.ConnectionPool.Tcp.ConnectTimeout.AsDuration()},
-	} {
-		if x.d < time.Millisecond {
-			t.Errorf("%s: %s under 1ms", d, x.name)
-		}
-	}
+	checkDuration(t, d, "interval", od.Interval.AsDuration())
+	checkDuration(t, d, "baseEjectionTime", od.BaseEjectionTime.AsDuration())
+	checkDuration(t, d, "connectTimeout", tp.ConnectionPool.Tcp.ConnectTimeout.AsDuration())
 	if od.Interval.AsDuration() > od.BaseEjectionTime.AsDuration() {
 		t.Errorf("%s: sweep interval longer than the ejection", d)
 	}
 }
 
-type durationPair struct {
-	name string
-	d    time.Duration
+// checkDuration applies Istio's rule for every duration field: whole
+// milliseconds, at least one.
+func checkDuration(t *testing.T, d doc, what string, v time.Duration) {
+	t.Helper()
+	if v < time.Millisecond || v%time.Millisecond != 0 {
+		t.Errorf("%s: %s is %s; Istio takes whole milliseconds, at least 1ms", d, what, v)
+	}
 }
 
 func checkServiceEntry(t *testing.T, d doc) {

@@ -27,19 +27,19 @@ type routePolicy struct {
 	Backoff time.Duration
 }
 
-// MeshRetries reports whether the mesh retries an edge: only when the catalog
+// meshRetries reports whether the mesh retries an edge: only when the catalog
 // makes the mesh the retry owner, the calls are idempotent, there are retries
 // to make, and the sidecar sees HTTP. Otherwise the generated client retries,
 // or nobody does.
-func MeshRetries(d *catalog.Dependency) bool {
-	return d.Retry.Owner == catalog.OwnerMesh && d.Idempotent && d.Retry.MaxRetries > 0 && SeesHTTP(d)
+func meshRetries(d *catalog.Dependency) bool {
+	return d.Retry.Owner == catalog.OwnerMesh && d.Idempotent && d.Retry.MaxRetries > 0 && seesHTTP(d)
 }
 
-// SeesHTTP reports whether the caller's sidecar sees the edge's requests as
+// seesHTTP reports whether the caller's sidecar sees the edge's requests as
 // HTTP. A catalog service is always reached over its Service port named http;
 // HTTPS, TLS and TCP are opaque bytes to the sidecar, which can then bound
 // connections but neither time out nor retry a request.
-func SeesHTTP(d *catalog.Dependency) bool {
+func seesHTTP(d *catalog.Dependency) bool {
 	return d.Kind == catalog.KindInternal || d.Protocol == "HTTP"
 }
 
@@ -51,10 +51,10 @@ func SeesHTTP(d *catalog.Dependency) bool {
 // would retry twice on its own and retries would multiply. An edge the
 // sidecar cannot read has no route at all.
 func routeFor(d *catalog.Dependency) routePolicy {
-	if !SeesHTTP(d) {
+	if !seesHTTP(d) {
 		return routePolicy{}
 	}
-	if MeshRetries(d) {
+	if meshRetries(d) {
 		return routePolicy{
 			Declared: true,
 			Timeout:  d.Timeout.Total,
@@ -100,7 +100,7 @@ type poolPolicy struct {
 // number of times the host was ejected); there is no half-open probe count.
 func poolFor(d *catalog.Dependency) poolPolicy {
 	p := poolPolicy{
-		HTTP:     SeesHTTP(d),
+		HTTP:     seesHTTP(d),
 		Connect:  d.Timeout.Connect,
 		Interval: min(d.Breaker.OpenFor, MaxSweepInterval),
 		Ejection: d.Breaker.OpenFor,
