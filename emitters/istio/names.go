@@ -60,16 +60,23 @@ func CallerObjectName(hostObjects, caller string) string { return hostObjects + 
 // Route names within a VirtualService. "/" cannot occur in a service name,
 // so a caller called "x-canary" never collides with caller x's canary route.
 const (
-	RouteDefault       = "default"
-	RouteCanarySuffix  = "/canary"
-	routeCallerPrefix  = "from-"
-	CanaryHeaderValue  = "true"
-	labelManagedBy     = "app.kubernetes.io/managed-by"
-	labelManagedByName = "svcgen"
+	RouteDefault      = "default"
+	RouteCanarySuffix = "/canary"
+	routeCallerPrefix = "from-"
 )
 
 // CallerRoute names the route of one caller's requests.
 func CallerRoute(caller string) string { return routeCallerPrefix + caller }
+
+// CanaryHeaderValue is the value of the catalog's canary header that sends a
+// request to the canary (the seed's canary-user: "true").
+const CanaryHeaderValue = "true"
+
+// labelManagedBy marks every object as svcgen's.
+const (
+	labelManagedBy     = "app.kubernetes.io/managed-by"
+	labelManagedByName = "svcgen"
+)
 
 // inClusterSuffix ends the name of every host the Kubernetes registry already
 // knows (see catalog.Host): such a host needs no ServiceEntry.
