@@ -6,6 +6,7 @@ import (
 	"github.com/svcgen/svcgen/emitters/alertmanager"
 	"github.com/svcgen/svcgen/emitters/catalogjson"
 	"github.com/svcgen/svcgen/emitters/emit"
+	"github.com/svcgen/svcgen/emitters/istio"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
 )
 
@@ -15,5 +16,6 @@ func Emitters() []emit.Emitter {
 		catalogjson.Emitter{},
 		alertmanager.Emitter{},
 		kubernetes.Emitter{},
+		istio.Emitter{},
 	}
 }
