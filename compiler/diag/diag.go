@@ -45,6 +45,9 @@ type Diagnostic struct {
 	// Subject is the service ("payment") or edge ("payment.pg-gateway") the
 	// finding is about, where a suppression can silence it; "" for none.
 	Subject string
+	// Edges are the further edges ("svc.dep") a finding about a call path
+	// involves, which `svcgen graph` draws in red with the subject.
+	Edges []string
 	// Suppressed holds the reason when a catalog silenced the finding.
 	Suppressed string
 }
@@ -102,7 +105,7 @@ func (l List) Sort() List {
 }
 
 func same(a, b Diagnostic) bool {
-	if a.Pos != b.Pos || a.Rule != b.Rule || a.Message != b.Message || a.Severity != b.Severity || len(a.Related) != len(b.Related) {
+	if a.Pos != b.Pos || a.Rule != b.Rule || a.Message != b.Message || a.Severity != b.Severity || len(a.Related) != len(b.Related) || a.Subject != b.Subject {
 		return false
 	}
 	for i := range a.Related {

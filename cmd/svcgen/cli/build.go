@@ -46,6 +46,7 @@ Files svcgen did not write there are kept; its own stale files are removed.`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "gen", "output directory")
+	e.diagFormatFlag(cmd)
 	return cmd
 }
 

@@ -48,5 +48,6 @@ whose generated files drifted from the catalog.`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "gen", "output directory to compare")
+	e.diagFormatFlag(cmd)
 	return cmd
 }

@@ -92,24 +92,28 @@ Kubernetes objects and Go client code, so that they can never drift apart.
 
 Exit codes: 0 success; 1 catalog errors (or drift, for diff); 2 usage
 errors or a failure of svcgen itself.`,
-		SilenceErrors:     true,
-		SilenceUsage:      true,
-		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: false},
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			f, err := diag.ParseFormat(e.formatFlag)
-			if err != nil {
-				return usageErrorf("--format: %v", err)
-			}
-			e.format = f
-			return nil
-		},
+		SilenceErrors: true,
+		SilenceUsage:  true,
 	}
-	root.PersistentFlags().StringVar(&e.formatFlag, "format", "text", "diagnostics format: text, json or github (GitHub Actions annotations)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf("%v\nRun '%s --help' for usage.", err, cmd.CommandPath())
 	})
-	root.AddCommand(e.buildCommand(), e.vetCommand(), e.diffCommand(), e.versionCommand())
+	root.AddCommand(e.initCommand(), e.buildCommand(), e.vetCommand(), e.diffCommand(), e.explainCommand(), e.graphCommand(), e.versionCommand())
 	return root
+}
+
+// diagFormatFlag adds --format for diagnostics to cmd; the value is checked
+// before the command runs.
+func (e *env) diagFormatFlag(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&e.formatFlag, "format", "text", "diagnostics format: text, json or github (GitHub Actions annotations)")
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		f, err := diag.ParseFormat(e.formatFlag)
+		if err != nil {
+			return usageErrorf("--format: %v", err)
+		}
+		e.format = f
+		return nil
+	}
 }
 
 // catalogDir returns the catalog directory argument, "." by default.

@@ -49,6 +49,7 @@ service or dependency only, with a reason:
 	}
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
 	cmd.Flags().BoolVar(&listRules, "list-rules", false, "list the rules and exit")
+	e.diagFormatFlag(cmd)
 	return cmd
 }
 
