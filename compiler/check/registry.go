@@ -4,6 +4,7 @@ package check
 var registry = []*Rule{
 	defaultReceiver,
 	emailNeedsSMTP,
+	goNameCollision,
 	selfDependency,
 	teamWithoutReceivers,
 	unknownDependency,
