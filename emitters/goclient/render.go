@@ -251,7 +251,8 @@ func describe(d *catalog.Dependency) []string {
 	case !speaksHTTP(d) && !d.Idempotent:
 		lines = append(lines, "retries: none, because "+d.Name+" is not idempotent")
 	case !speaksHTTP(d):
-		lines = append(lines, fmt.Sprintf("retries: up to %d on errors, %s", r.MaxRetries, backoff))
+		lines = append(lines, fmt.Sprintf("retries: up to %d on errors other than expected ones "+
+			"(WithExpectedErrors) and cancellations, %s", r.MaxRetries, backoff))
 	case !d.Idempotent:
 		lines = append(lines, fmt.Sprintf("retries: up to %d, only of requests with an Idempotency-Key header "+
 			"(%s is not idempotent), on transport errors, per-try timeouts, 429 and 5xx but 501; %s; "+

@@ -101,7 +101,9 @@ func AuthDBPolicy() Policy {
 // auth-db.shop.svc.cluster.local:5432 (TCP), with the catalog's policy:
 //
 //   - timeouts: connect 500ms, per try 500ms, total 1.5s
-//   - retries: up to 1 on errors, backoff 100ms ×2 up to 10s, ±20% jitter
+//   - retries: up to 1 on errors other than expected ones
+//     (WithExpectedErrors) and cancellations, backoff 100ms ×2 up to 10s,
+//     ±20% jitter
 //   - circuit breaker: opens when 10 of the last 20 calls failed, stays open
 //     1m, closes when all 3 trial calls succeed
 //   - bulkhead: 50 concurrent calls, waiting up to 100ms for a place

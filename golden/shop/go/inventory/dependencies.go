@@ -102,7 +102,9 @@ func InventoryDBPolicy() Policy {
 // policy:
 //
 //   - timeouts: connect 500ms, per try 1s, total 3s
-//   - retries: up to 1 on errors, backoff 200ms ×2 up to 10s, ±20% jitter
+//   - retries: up to 1 on errors other than expected ones
+//     (WithExpectedErrors) and cancellations, backoff 200ms ×2 up to 10s,
+//     ±20% jitter
 //   - circuit breaker: opens when 10 of the last 20 calls failed, stays open
 //     1m, closes when all 3 trial calls succeed
 //   - bulkhead: 50 concurrent calls, waiting up to 100ms for a place

@@ -100,7 +100,9 @@ func ProductCachePolicy() Policy {
 // policy:
 //
 //   - timeouts: connect 50ms, per try 100ms, total 250ms
-//   - retries: up to 1 on errors, backoff 20ms ×2 up to 10s, ±20% jitter
+//   - retries: up to 1 on errors other than expected ones
+//     (WithExpectedErrors) and cancellations, backoff 20ms ×2 up to 10s,
+//     ±20% jitter
 //   - circuit breaker: opens when 10 of the last 20 calls failed, stays open
 //     1m, closes when all 3 trial calls succeed
 //   - bulkhead: none
