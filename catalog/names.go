@@ -58,8 +58,8 @@ const (
 
 	// ClientLabelDependency names the dependency on every client metric.
 	ClientLabelDependency = "dependency"
-	// ClientLabelOutcome is success, error, timeout, breaker_open or
-	// bulkhead_full on ClientRequests.
+	// ClientLabelOutcome is success, error, timeout, breaker_open,
+	// bulkhead_full or canceled on ClientRequests (values in names_go.go).
 	ClientLabelOutcome = "outcome"
 	// ClientLabelState is closed, open or half_open on ClientBreakerState.
 	ClientLabelState = "state"

@@ -5,6 +5,7 @@ var registry = []*Rule{
 	criticalWithoutPager,
 	defaultReceiver,
 	emailNeedsSMTP,
+	goNameCollision,
 	meshDuration,
 	meshHostConflict,
 	meshRetryNeedsHTTP,

@@ -6,6 +6,7 @@ import (
 	"github.com/svcgen/svcgen/emitters/alertmanager"
 	"github.com/svcgen/svcgen/emitters/catalogjson"
 	"github.com/svcgen/svcgen/emitters/emit"
+	"github.com/svcgen/svcgen/emitters/goclient"
 	"github.com/svcgen/svcgen/emitters/istio"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
 )
@@ -17,5 +18,6 @@ func Emitters() []emit.Emitter {
 		alertmanager.Emitter{},
 		kubernetes.Emitter{},
 		istio.Emitter{},
+		goclient.Emitter{},
 	}
 }

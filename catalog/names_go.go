@@ -1,0 +1,66 @@
+package catalog
+
+import "strings"
+
+// Label values of the client metrics (names.go) that the generated Go clients
+// write and that rules and dashboards select on.
+const (
+	// Outcomes of a call on ClientRequests.
+	ClientOutcomeSuccess      = "success"       // a response other than 5xx and 429 (or a guarded function's nil error)
+	ClientOutcomeError        = "error"         // a transport error, a 5xx or a 429 response
+	ClientOutcomeTimeout      = "timeout"       // the per-try or total timeout, or the caller's deadline, ended the call
+	ClientOutcomeBreakerOpen  = "breaker_open"  // the circuit breaker refused the call
+	ClientOutcomeBulkheadFull = "bulkhead_full" // the bulkhead refused the call
+	ClientOutcomeCanceled     = "canceled"      // the caller canceled the call
+	// States of a circuit breaker on ClientBreakerState.
+	ClientStateClosed   = "closed"
+	ClientStateOpen     = "open"
+	ClientStateHalfOpen = "half_open"
+)
+
+// ClientOutcomes lists the outcomes in the order clients initialise their
+// series.
+var ClientOutcomes = []string{
+	ClientOutcomeSuccess, ClientOutcomeError, ClientOutcomeTimeout,
+	ClientOutcomeBreakerOpen, ClientOutcomeBulkheadFull, ClientOutcomeCanceled,
+}
+
+// ClientStates lists the circuit breaker states.
+var ClientStates = []string{ClientStateClosed, ClientStateOpen, ClientStateHalfOpen}
+
+// GoIdentifier turns a DNS-1123 label into the exported Go identifier the
+// generated client package derives a dependency's names from: each
+// hyphen-separated word capitalised, common initialisms in capitals
+// (payments-db → PaymentsDB, api-gateway → APIGateway), and an X in front
+// of a label that starts with a digit (2fa → X2fa). Different labels can give
+// the same identifier (redis-2 and redis2); the compiler refuses that within
+// one service.
+func GoIdentifier(label string) string {
+	var b strings.Builder
+	for _, word := range strings.Split(label, "-") {
+		if word == "" {
+			continue
+		}
+		if up := strings.ToUpper(word); goInitialisms[up] {
+			b.WriteString(up)
+			continue
+		}
+		b.WriteString(strings.ToUpper(word[:1]) + word[1:])
+	}
+	id := b.String()
+	if id == "" || id[0] < 'A' || id[0] > 'Z' {
+		id = "X" + id
+	}
+	return id
+}
+
+// goInitialisms are the initialisms Go style writes in one case (staticcheck's
+// ST1003 list).
+var goInitialisms = map[string]bool{
+	"ACL": true, "AMQP": true, "API": true, "ASCII": true, "CPU": true, "CSS": true, "DB": true,
+	"DNS": true, "EOF": true, "GID": true, "GUID": true, "HTML": true, "HTTP": true, "HTTPS": true,
+	"ID": true, "IP": true, "JSON": true, "QPS": true, "RAM": true, "RPC": true, "RTP": true,
+	"SIP": true, "SLA": true, "SMTP": true, "SQL": true, "SSH": true, "TCP": true, "TLS": true,
+	"TS": true, "TTL": true, "UDP": true, "UI": true, "UID": true, "URI": true, "URL": true,
+	"UTF8": true, "UUID": true, "VM": true, "XML": true, "XMPP": true, "XSRF": true, "XSS": true,
+}

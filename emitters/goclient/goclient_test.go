@@ -1,0 +1,250 @@
+package goclient_test
+
+import (
+	"bytes"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/compiler"
+	"github.com/svcgen/svcgen/compiler/check"
+	"github.com/svcgen/svcgen/emitters/emit"
+	"github.com/svcgen/svcgen/emitters/goclient"
+	"github.com/svcgen/svcgen/examples"
+)
+
+// Every example's output: one package per service with dependencies, each
+// file gofmt-clean, headed, and of the package its directory promises.
+func TestEmittedGo(t *testing.T) {
+	for _, name := range examples.Names() {
+		t.Run(name, func(t *testing.T) {
+			c := examples.Compile(t, name)
+			files, err := goclient.Emitter{}.Emit(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var paths, want []string
+			for _, s := range c.Services {
+				if len(s.Dependencies) > 0 {
+					want = append(want, path.Join("go", s.Name, "dependencies.go"), path.Join("go", s.Name, "resilience.go"))
+				}
+			}
+			for _, f := range files {
+				paths = append(paths, f.Path)
+				checkGoFile(t, f, goclient.PackageName(path.Base(path.Dir(f.Path))))
+			}
+			if !slices.Equal(paths, want) {
+				t.Errorf("emitted %v, want %v", paths, want)
+			}
+		})
+	}
+}
+
+func checkGoFile(t *testing.T, f emit.File, pkg string) {
+	t.Helper()
+	if err := emit.CheckPath(f.Path); err != nil {
+		t.Error(err)
+	}
+	if !bytes.HasPrefix(f.Data, []byte(goclient.Header+"\n\n")) {
+		t.Errorf("%s does not start with %q and a blank line", f.Path, goclient.Header)
+	}
+	formatted, err := format.Source(f.Data)
+	if err != nil {
+		t.Errorf("%s does not parse: %v", f.Path, err)
+		return
+	}
+	if !bytes.Equal(formatted, f.Data) {
+		t.Errorf("%s is not gofmt-clean", f.Path)
+	}
+	file, err := parser.ParseFile(token.NewFileSet(), f.Path, f.Data, parser.PackageClauseOnly|parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if file.Name.Name != pkg {
+		t.Errorf("%s is package %s, want %s", f.Path, file.Name.Name, pkg)
+	}
+	// The header must not be read as the package documentation.
+	if file.Doc != nil && strings.Contains(file.Doc.Text(), "DO NOT EDIT") {
+		t.Errorf("%s: the generated-code header became the package doc", f.Path)
+	}
+}
+
+// The runtime in every package is package resilience, byte for byte, but for
+// the header and the package clause.
+func TestRuntimeIsTheResiliencePackage(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("resilience", "resilience.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := goclient.Emitter{}.Emit(examples.Compile(t, "shop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if path.Base(f.Path) != goclient.RuntimeFile {
+			continue
+		}
+		pkg := goclient.PackageName(path.Base(path.Dir(f.Path)))
+		want := goclient.Header + "\n\n" + strings.Replace(string(src), "package resilience\n", "package "+pkg+"\n", 1)
+		if string(f.Data) != want {
+			t.Errorf("%s differs from resilience/resilience.go beyond the package clause", f.Path)
+		}
+	}
+}
+
+// The same catalog gives the same bytes, whatever order it was built in.
+func TestDeterministic(t *testing.T) {
+	c := examples.Compile(t, "shop")
+	first, err := goclient.Emitter{}.Emit(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	teams := slices.Clone(c.Teams)
+	services := slices.Clone(c.Services)
+	slices.Reverse(teams)
+	slices.Reverse(services)
+	for _, s := range services {
+		slices.Reverse(s.Dependencies)
+	}
+	second, err := goclient.Emitter{}.Emit(catalog.New(c.Settings, teams, services))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) != len(second) {
+		t.Fatalf("%d files, then %d", len(first), len(second))
+	}
+	for i := range first {
+		if first[i].Path != second[i].Path || !bytes.Equal(first[i].Data, second[i].Data) {
+			t.Errorf("%s differs between two builds", first[i].Path)
+		}
+	}
+}
+
+func TestPackageName(t *testing.T) {
+	for _, tc := range []struct{ service, want string }{
+		{"payment", "payment"},
+		{"api-gateway", "apigateway"},
+		{"order-v2", "orderv2"},
+		{"2fa", "svc2fa"},
+		{"func", "svcfunc"},
+		{"go", "svcgo"},
+		{"string", "svcstring"},
+		{"error", "svcerror"},
+		{"len", "svclen"},
+		{"nil", "svcnil"},
+		{"main", "svcmain"},
+		{"init", "svcinit"},
+	} {
+		got := goclient.PackageName(tc.service)
+		if got != tc.want {
+			t.Errorf("PackageName(%q) = %q, want %q", tc.service, got, tc.want)
+		}
+		if !token.IsIdentifier(got) {
+			t.Errorf("PackageName(%q) = %q is not an identifier", tc.service, got)
+		}
+	}
+}
+
+// Names that are keywords, predeclared identifiers, start with a digit or
+// echo the runtime's own identifiers still give packages that compile.
+const trickyCatalog = `package catalog
+
+settings: {
+	namespace: "edge"
+	alerting: defaultReceiver: team: "web"
+}
+teams: web: receivers: slack: {channel: "#web", apiURLFile: "/etc/alertmanager/slack"}
+services: "func": {
+	team: "web", tier: "critical", image: "registry.example.com/func:1.0.0"
+	dependencies: {
+		"2fa": {}
+		"string": {idempotent: false}
+		"policy": {kind: "external", host: "syslog.example.com", protocol: "TLS", port: 6514}
+		"error-db": {kind: "database", host: "db.example.com", protocol: "HTTP", port: 8123}
+		"upload-api": {kind: "upload", host: "files.example.com", port: 8443}
+		"guard": {kind: "cache", host: "cache.example.com"}
+	}
+}
+services: "2fa": {
+	team: "web", tier: "low", image: "registry.example.com/2fa:1.0.0"
+	dependencies: "option": {kind: "external", host: "sms.example.com", breaker: {window: "time", failureRate: 12.5, slowCall: "750ms"}}
+}
+services: "string": {team: "web", tier: "low", image: "registry.example.com/string:1.0.0"}
+`
+
+func TestTrickyNamesCompile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go vet")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "catalog.cue"), []byte(trickyCatalog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Only the rule this emitter relies on: the catalog exists to stress
+	// names, not to satisfy every other rule.
+	var rules []*check.Rule
+	for _, r := range check.All() {
+		if r.ID == "go-name-collision" {
+			rules = append(rules, r)
+		}
+	}
+	c, diags, err := compiler.Compile(compiler.Config{Dir: dir, Rules: rules})
+	if err != nil || c == nil {
+		t.Fatalf("compile: %v %v", err, diags)
+	}
+	files, err := goclient.Emitter{}.Emit(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The packages must live in the module to see its failsafe-go and
+	// client_golang; testdata keeps them out of ./... .
+	if err := os.MkdirAll("testdata", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.MkdirTemp("testdata", "tricky-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		os.RemoveAll(out)
+		os.Remove("testdata") // when no other run uses it
+	})
+	for _, f := range files {
+		checkGoFile(t, f, goclient.PackageName(path.Base(path.Dir(f.Path))))
+		p := filepath.Join(out, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	generated := map[string]string{}
+	for _, f := range files {
+		generated[f.Path] = string(f.Data)
+	}
+	for file, wants := range map[string][]string{
+		"go/func/dependencies.go": {"package svcfunc", "func PolicyPolicy() Policy", "func NewPolicyGuard(", "func NewErrorDBClient(",
+			"func NewUploadAPIClient(", "func NewX2faClient(", "func NewStringClient(", "func NewGuardGuard(",
+			`BaseURL:    "https://files.example.com:8443"`, `BaseURL:    "http://2fa.edge.svc.cluster.local:8080"`},
+		"go/2fa/dependencies.go": {"package svc2fa", "func NewOptionClient(", "FailureRate:   0.125,", "SlowCall:      750 * time.Millisecond,"},
+	} {
+		for _, want := range wants {
+			if !strings.Contains(generated[file], want) {
+				t.Errorf("%s lacks %q", file, want)
+			}
+		}
+	}
+	cmd := exec.Command("go", "vet", "./"+filepath.ToSlash(out)+"/go/...")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go vet of the generated packages: %v\n%s", err, msg)
+	}
+}
