@@ -2,8 +2,12 @@ package check
 
 // registry lists every rule; each is defined in a file named after it.
 var registry = []*Rule{
+	burnAlertReachable,
+	customSLIQuery,
 	defaultReceiver,
 	emailNeedsSMTP,
+	errorStatusRegex,
+	latencyThresholdBucket,
 	selfDependency,
 	teamWithoutReceivers,
 	unknownDependency,
