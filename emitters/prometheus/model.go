@@ -1,7 +1,10 @@
 package prometheus
 
 import (
+	"math"
 	"math/big"
+	"strconv"
+	"sync"
 	"time"
 )
 
@@ -105,54 +108,98 @@ func scale(r *big.Rat, sign int) *big.Rat {
 // minutes converts a duration to exact minutes.
 func minutes(d time.Duration) *big.Rat { return big.NewRat(int64(d), int64(time.Minute)) }
 
-// expectation is an alert rule's predicted behaviour in one scenario.
+// never is a minute no scenario reaches.
+const never = math.MaxInt64
+
+// expectation is an alert rule's predicted behaviour in one scenario,
+// reduced to two minutes: from fireFrom on it surely fires, before
+// silentUntil it surely does not.
 type expectation struct {
-	sr   *serviceRules
-	spec *alertSpec
-	// margin is the slack on onsets, in minutes.
-	margin int64
-	// onset computes when the rule's condition starts to hold, with every
-	// threshold eased (sign −1) or tightened (+1) by epsilon.
-	onset func(sign int) *big.Rat
+	sr                    *serviceRules
+	spec                  *alertSpec
+	fireFrom, silentUntil int64
+}
+
+// expect predicts spec from onset, which computes when the rule's condition
+// starts to hold with every threshold eased (sign −1) or tightened (+1) by
+// epsilon (nil: never). The alert fires a `for` after the onset; margin
+// (minutes) is the slack on onsets either way.
+func expect(sr *serviceRules, spec *alertSpec, margin int64, onset func(sign int) *big.Rat) expectation {
+	return predict(sr, spec, "", margin, onset)
+}
+
+// predict is expect, memoised per Emit under key when key is not empty:
+// services of a tier share their SLOs' parameters, and so their scenarios'
+// predictions. The key must name everything onset depends on.
+func predict(sr *serviceRules, spec *alertSpec, key string, margin int64, onset func(sign int) *big.Rat) expectation {
+	x := expectation{sr: sr, spec: spec, fireFrom: never, silentUntil: never}
+	var m *memo
+	if key != "" && sr != nil {
+		m = &sr.env.memo
+		key += "|" + strconv.FormatInt(margin, 10) + "|" + strconv.FormatInt(int64(spec.forDur), 10)
+		if got, ok := m.get(key); ok {
+			x.fireFrom, x.silentUntil = got[0], got[1]
+			return x
+		}
+		defer func() { m.put(key, [2]int64{x.fireFrom, x.silentUntil}) }()
+	}
+	forMin := minutes(spec.forDur)
+	if strict := onset(+1); strict != nil {
+		fire := new(big.Rat).Add(strict, forMin)
+		x.fireFrom = ceil(fire.Add(fire, big.NewRat(margin, 1)))
+	}
+	if loose := onset(-1); loose != nil {
+		fire := new(big.Rat).Add(loose, forMin)
+		x.silentUntil = ceil(fire.Sub(fire, big.NewRat(margin, 1)))
+	}
+	return x
+}
+
+// ceil is the least integer ≥ r: for a whole minute t, t ≥ r ⟺ t ≥ ceil(r)
+// and t < r ⟺ t < ceil(r).
+func ceil(r *big.Rat) int64 {
+	q, m := new(big.Int).DivMod(r.Num(), r.Denom(), new(big.Int))
+	if m.Sign() != 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	return q.Int64()
 }
 
 // state is the alert's robust state at minute t: firing or not, and whether
 // the model is sure.
 func (x expectation) state(t int64) (firing, sure bool) {
-	forMin := minutes(x.spec.forDur)
-	if strict := x.onset(+1); strict != nil {
-		fire := new(big.Rat).Add(strict, forMin)
-		fire.Add(fire, big.NewRat(x.margin, 1))
-		if big.NewRat(t, 1).Cmp(fire) >= 0 {
-			return true, true
-		}
-	}
-	loose := x.onset(-1)
-	if loose == nil {
+	switch {
+	case t >= x.fireFrom:
+		return true, true
+	case t < x.silentUntil:
 		return false, true
 	}
-	fire := new(big.Rat).Add(loose, forMin)
-	fire.Sub(fire, big.NewRat(x.margin, 1))
-	return false, big.NewRat(t, 1).Cmp(fire) < 0
+	return false, false
 }
 
-// firesAt is the earliest minute the alert fires for sure (nil: never).
-func (x expectation) firesAt() *big.Rat {
-	strict := x.onset(+1)
-	if strict == nil {
-		return nil
-	}
-	fire := new(big.Rat).Add(strict, minutes(x.spec.forDur))
-	return fire.Add(fire, big.NewRat(x.margin, 1))
+// memo holds predictions shared by the services of one Emit.
+type memo struct {
+	mu sync.Mutex
+	m  map[string][2]int64
 }
 
-// silentUntil is the minute before which the alert is silent for sure (nil:
-// silent for ever).
-func (x expectation) silentUntil() *big.Rat {
-	loose := x.onset(-1)
-	if loose == nil {
-		return nil
+func (m *memo) get(key string) ([2]int64, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.m[key]
+	return v, ok
+}
+
+func (m *memo) put(key string, v [2]int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string][2]int64{}
 	}
-	fire := new(big.Rat).Add(loose, minutes(x.spec.forDur))
-	return fire.Sub(fire, big.NewRat(x.margin, 1))
+	m.m[key] = v
+}
+
+// key names a flow in a memo key.
+func (f flow) key() string {
+	return f.perMin.RatString() + "/" + f.bad.RatString() + "/" + strconv.FormatInt(f.start, 10)
 }

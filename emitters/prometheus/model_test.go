@@ -59,27 +59,33 @@ func TestGuardOnset(t *testing.T) {
 }
 
 func TestExpectationState(t *testing.T) {
-	x := expectation{
-		spec:   &alertSpec{forDur: 2 * time.Minute},
-		margin: 5,
-		onset:  func(int) *big.Rat { return rat("10") },
+	// Onset at minute 10 (10.5 tightened), a 2m for, 5 minutes of margin:
+	// sure to fire from 17.5, sure to be silent before 7.
+	x := expect(nil, &alertSpec{forDur: 2 * time.Minute}, 5, func(sign int) *big.Rat {
+		if sign > 0 {
+			return rat("10.5")
+		}
+		return rat("10")
+	})
+	if x.fireFrom != 18 || x.silentUntil != 7 {
+		t.Errorf("fire from %d, silent until %d; want 18 and 7", x.fireFrom, x.silentUntil)
 	}
 	for _, tc := range []struct {
 		t            int64
 		firing, sure bool
 	}{
 		{6, false, true},
-		{10, false, false},
-		{16, false, false},
-		{17, true, true},
+		{7, false, false},
+		{17, false, false},
+		{18, true, true},
 	} {
 		firing, sure := x.state(tc.t)
 		if firing != tc.firing || sure != tc.sure {
 			t.Errorf("minute %d: firing %v sure %v, want %v %v", tc.t, firing, sure, tc.firing, tc.sure)
 		}
 	}
-	never := expectation{spec: &alertSpec{forDur: time.Minute}, margin: 5, onset: func(int) *big.Rat { return nil }}
-	if firing, sure := never.state(1000); firing || !sure {
+	none := expect(nil, &alertSpec{forDur: time.Minute}, 5, func(int) *big.Rat { return nil })
+	if firing, sure := none.state(100000); firing || !sure {
 		t.Errorf("never: firing %v sure %v", firing, sure)
 	}
 }

@@ -2,10 +2,14 @@ package prometheus
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/big"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -25,31 +29,52 @@ type Emitter struct{}
 func (Emitter) Name() string { return Dir }
 
 // Emit implements emit.Emitter: two files per service, in service order.
+// Services are independent, so they are rendered side by side.
 func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
 	e, err := newEnv(c)
 	if err != nil {
 		return nil, err
 	}
-	files := make([]emit.File, 0, 2*len(c.Services))
-	var buf bytes.Buffer
-	for _, s := range c.Services {
-		sr, err := e.service(s)
-		if err != nil {
-			return nil, fmt.Errorf("service %s: %w", s.Name, err)
-		}
-		rules, err := marshal(&buf, rulefmt.RuleGroups{Groups: sr.groups()})
-		if err != nil {
-			return nil, fmt.Errorf("service %s: %w", s.Name, err)
-		}
-		tests, err := marshal(&buf, sr.unitTests())
-		if err != nil {
-			return nil, fmt.Errorf("service %s: %w", s.Name, err)
-		}
-		files = append(files,
-			emit.File{Path: RulesPath(s.Name), Data: rules},
-			emit.File{Path: TestPath(s.Name), Data: tests})
+	n := len(c.Services)
+	files := make([]emit.File, 2*n)
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				s := c.Services[i]
+				rules, tests, err := e.files(s, &buf)
+				if err != nil {
+					errs[i] = fmt.Errorf("service %s: %w", s.Name, err)
+					continue
+				}
+				files[2*i] = emit.File{Path: RulesPath(s.Name), Data: rules}
+				files[2*i+1] = emit.File{Path: TestPath(s.Name), Data: tests}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return files, nil
+}
+
+// files renders a service's rules and unit tests.
+func (e *env) files(s *catalog.Service, buf *bytes.Buffer) (rules, tests []byte, err error) {
+	sr, err := e.service(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	if rules, err = marshal(buf, rulefmt.RuleGroups{Groups: sr.groups()}); err != nil {
+		return nil, nil, err
+	}
+	if tests, err = marshal(buf, sr.unitTests()); err != nil {
+		return nil, nil, err
+	}
+	return rules, tests, nil
 }
 
 // marshal writes v as YAML (yaml.v3, which is what rulefmt's yaml tags are
@@ -76,6 +101,8 @@ type env struct {
 	errorRe *labels.Matcher // status=~errorStatus
 	bucket  string          // <duration>_bucket
 	count   string          // <duration>_count
+	// memo shares the unit tests' predictions between services.
+	memo memo
 	// statusGood and statusBad are status values the unit tests' request
 	// series use: one the error regex rejects and one it accepts ("" when
 	// none of the usual codes fits the catalog's regex).

@@ -2,6 +2,7 @@ package prometheus
 
 import (
 	"math/big"
+	"slices"
 	"strconv"
 	"time"
 
@@ -114,7 +115,9 @@ func (sr *serviceRules) unitTests() testFile {
 		EvaluationInterval: model.Duration(sr.interval),
 	}
 	var scs []*scenario
-	scs = append(scs, sr.zeroTraffic(), sr.noInstrumentation(), sr.targetDown())
+	for _, sc := range []*scenario{sr.zeroTraffic(), sr.noInstrumentation(), sr.targetDown()} {
+		scs = append(scs, sc)
+	}
 	if len(sr.breakers) > 0 {
 		scs = append(scs, sr.breakerScenario())
 	}
@@ -123,17 +126,17 @@ func (sr *serviceRules) unitTests() testFile {
 			scs = append(scs, so.burnScenarios()...)
 		}
 	}
+	scs = slices.DeleteFunc(scs, func(sc *scenario) bool {
+		return sc == nil || len(sc.times) == 0 && len(sc.exprTests) == 0
+	})
 	for _, sc := range scs {
-		if sc == nil || len(sc.times) == 0 && len(sc.exprTests) == 0 {
-			continue
-		}
 		tf.Tests = append(tf.Tests, sc.group())
 	}
 	return tf
 }
 
-// group renders a scenario: series long enough for its last assertion, and
-// at every assert time every asserted name with the alerts expected to fire.
+// group renders a scenario: its series, and at every assert time every
+// asserted name with the alerts expected to fire.
 func (sc *scenario) group() testGroup {
 	g := testGroup{Name: sc.name, Interval: model.Duration(time.Minute), PromqlExprTests: sc.exprTests}
 	for _, s := range sc.series {
@@ -150,11 +153,9 @@ func (sc *scenario) group() testGroup {
 					continue
 				}
 				var series map[string]string
-				if name == catalog.AlertServiceDown {
-					series = sc.downSeries
-				}
 				ann := x.spec.annotations
 				if name == catalog.AlertServiceDown {
+					series = sc.downSeries
 					ann = maps(ann, "description", x.sr.downDescription(series["instance"]))
 				}
 				at.ExpAlerts = append(at.ExpAlerts, expAlert{ExpLabels: x.spec.expectedLabels(series), ExpAnnotations: ann})
@@ -188,7 +189,7 @@ func (sc *scenario) sure(t int64) bool {
 // constant is an expectation whose condition starts at a fixed minute (a
 // gauge scenario), nil for never.
 func constant(sr *serviceRules, spec *alertSpec, at *big.Rat) expectation {
-	return expectation{sr: sr, spec: spec, margin: gaugeMargin, onset: func(int) *big.Rat { return at }}
+	return expect(sr, spec, gaugeMargin, func(int) *big.Rat { return at })
 }
 
 // upSeries is the service's single scrape target, up from minute 0.
@@ -298,12 +299,18 @@ func (so *sloRules) zeroSamples(at int64) exprTest {
 	return exprTest{Expr: all.String(), EvalTime: model.Duration(time.Duration(at) * time.Minute), ExpSamples: samples}
 }
 
-// histogram is the service's latency histogram with every declared bucket,
+// histogram is the service's latency histogram as far as its SLIs read it:
+// the count, the buckets at its latency SLOs' thresholds and +Inf, with
 // values given per bucket bound ("+Inf" and "count" for the total).
 func (sr *serviceRules) histogram(values func(le string) string) []series {
 	e, svc := sr.env, sr.s.Name
 	out := []series{{lbls: labels.FromStrings(labels.MetricName, e.count, e.m.ServiceLabel, svc), values: values("count")}}
 	for _, b := range e.m.Buckets {
+		if !slices.ContainsFunc(sr.slos, func(so *sloRules) bool {
+			return so.custom == nil && so.slo.Kind == catalog.SLOLatency && seconds(so.slo.Threshold) == b
+		}) {
+			continue
+		}
 		le := strconv.FormatFloat(b, 'g', -1, 64)
 		out = append(out, series{lbls: labels.FromStrings(labels.MetricName, e.bucket, e.m.ServiceLabel, svc, model.BucketLabel, le), values: values(le)})
 	}
@@ -411,18 +418,24 @@ func (so *sloRules) burnScenarios() []*scenario {
 	pair := func(p burnPair) string {
 		return formatRat(p.factor) + "× over " + catalog.FormatDuration(p.Long) + " and " + catalog.FormatDuration(p.Short)
 	}
+	// Each scenario asserts what it is about: the pages the page, with the
+	// golden error rate; the ticket the ticket, the page and the budget.
+	sloNames := []string{catalog.AlertBurnPage, catalog.AlertBurnTicket, catalog.AlertBudgetLow}
 	for _, p := range []struct {
 		name  string
 		ratio *big.Rat
 		kind  burnKind
 		start int64
+		names []string
 	}{
-		{"page: at " + burn(page) + ", it pages once both windows burn " + pair(so.pairs[0]), page, burnPage, fastPageStart},
-		{"slow page: at " + burn(slowPage) + ", it pages once both windows burn " + pair(so.pairs[1]), slowPage, burnPage, slowPageStart},
-		{"ticket: at " + burn(ticket) + ", it tickets in time and never pages", ticket, burnTicket, burnStart},
-		{"quiet: at " + burn(quiet) + ", it raises nothing", quiet, burnQuiet, burnStart},
+		{"page: at " + burn(page) + ", it pages once both windows burn " + pair(so.pairs[0]), page, burnPage, fastPageStart,
+			[]string{catalog.AlertBurnPage, catalog.AlertHighErrorRate}},
+		{"slow page: at " + burn(slowPage) + ", it pages once both windows burn " + pair(so.pairs[1]), slowPage, burnPage, slowPageStart,
+			[]string{catalog.AlertBurnPage}},
+		{"ticket: at " + burn(ticket) + ", it tickets in time and never pages", ticket, burnTicket, burnStart, sloNames},
+		{"quiet: at " + burn(quiet) + ", it raises nothing", quiet, burnQuiet, burnStart, sloNames},
 	} {
-		if sc := so.burnScenario(p.name, p.ratio, p.kind, p.start); sc != nil {
+		if sc := so.burnScenario(p.name, p.ratio, p.kind, p.start, p.names); sc != nil {
 			out = append(out, sc)
 		}
 	}
@@ -442,7 +455,7 @@ const (
 
 // burnScenario is good traffic until minute start, then a share ratio of bad
 // events, at a rate where every count is a whole number.
-func (so *sloRules) burnScenario(title string, ratio *big.Rat, kind burnKind, start int64) *scenario {
+func (so *sloRules) burnScenario(title string, ratio *big.Rat, kind burnKind, start int64, names []string) *scenario {
 	// Events a minute: a multiple of the ratio's denominator, at least 100
 	// and at least the guard, so the guard is met within the first minute.
 	den := new(big.Int).Set(ratio.Denom())
@@ -453,7 +466,7 @@ func (so *sloRules) burnScenario(title string, ratio *big.Rat, kind burnKind, st
 		return nil // counts would not stay exact over the horizon
 	}
 	fl := flow{perMin: perMin, bad: ratio, start: start}
-	sc := so.flowScenario(so.slo.Name+" "+title, fl, kind != burnQuiet)
+	sc := so.flowScenario(so.slo.Name+" "+title, fl, names)
 	if sc == nil {
 		return nil
 	}
@@ -473,16 +486,16 @@ func (so *sloRules) burnScenario(title string, ratio *big.Rat, kind burnKind, st
 	default:
 		// The last sure moment before the alert fires, and the first
 		// after.
-		if until := target.silentUntil(); until != nil {
-			for t := floorStep(until) - step; t > start; t -= step {
+		if until := target.silentUntil; until != never {
+			for t := (until - 1) / step * step; t > start; t -= step {
 				if sc.sure(t) {
 					sc.times = append(sc.times, t)
 					break
 				}
 			}
 		}
-		if from := target.firesAt(); from != nil {
-			for t := ceilStep(from); t <= horizon; t += step {
+		if from := target.fireFrom; from != never {
+			for t := (from + step - 1) / step * step; t <= horizon; t += step {
 				if sc.sure(t) && (kind != burnTicket || !firing(so.page, sc, t)) {
 					sc.times = append(sc.times, t)
 					break
@@ -491,17 +504,6 @@ func (so *sloRules) burnScenario(title string, ratio *big.Rat, kind burnKind, st
 		}
 	}
 	return sc
-}
-
-func floorStep(r *big.Rat) int64 {
-	q := new(big.Int).Quo(r.Num(), r.Denom()).Int64()
-	return q / step * step
-}
-
-func ceilStep(r *big.Rat) int64 {
-	n := new(big.Int).Add(r.Num(), new(big.Int).Sub(r.Denom(), big.NewInt(1)))
-	q := new(big.Int).Quo(n, r.Denom()).Int64()
-	return (q + step - 1) / step * step
 }
 
 // guardScenario: a service with fewer requests an hour than half the guard
@@ -520,7 +522,7 @@ func (so *sloRules) guardScenario() *scenario {
 	}
 	bad := new(big.Rat).Quo(big.NewRat(1, 64), u)
 	sc := so.flowScenario(so.slo.Name+" guard: one bad request an hour, among fewer than "+strconv.Itoa(m/2)+" an hour, raises nothing",
-		flow{perMin: u, bad: bad, start: 0}, false)
+		flow{perMin: u, bad: bad, start: 0}, []string{catalog.AlertBurnPage, catalog.AlertBurnTicket, catalog.AlertBudgetLow})
 	if sc == nil || !sc.sure(60) || so.fires(sc, 60) {
 		return nil
 	}
@@ -529,13 +531,12 @@ func (so *sloRules) guardScenario() *scenario {
 }
 
 // flowScenario builds the input series of fl for the SLO's kind and the
-// expectations of every rule those series can fire; nil when a custom SLI
-// of the service might read them too, or when the catalog's error regex
-// accepts no usual status code.
-func (so *sloRules) flowScenario(title string, fl flow, withErrorRate bool) *scenario {
+// expectations of every rule of the asserted names those series can fire;
+// nil when a custom SLI of the service might read them too, or when the
+// catalog's error regex accepts no usual status code.
+func (so *sloRules) flowScenario(title string, fl flow, names []string) *scenario {
 	sr, e := so.sr, so.sr.env
 	sc := &scenario{name: title}
-	sc.series = append(sc.series, sr.upSeries(flat("1", horizon)))
 	goodBefore := fl.perMin
 	goodAfter := new(big.Rat).Mul(fl.perMin, new(big.Rat).Sub(big.NewRat(1, 1), fl.bad))
 	badAfter := new(big.Rat).Mul(fl.perMin, fl.bad)
@@ -555,7 +556,7 @@ func (so *sloRules) flowScenario(title string, fl flow, withErrorRate bool) *sce
 			series{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusGood), values: counter(goodBefore, goodAfter)},
 			series{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusBad), values: counter(zero, badAfter)})
 	case catalog.SLOLatency:
-		// Good requests in the lowest bucket, bad ones above the highest.
+		// Good requests within every threshold, bad ones above all.
 		sc.series = append(sc.series, sr.histogram(func(le string) string {
 			if le == "count" || le == "+Inf" {
 				return counter(fl.perMin, fl.perMin)
@@ -568,22 +569,36 @@ func (so *sloRules) flowScenario(title string, fl flow, withErrorRate bool) *sce
 			return nil
 		}
 	}
-	sc.names = []string{catalog.AlertBurnPage, catalog.AlertBurnTicket, catalog.AlertBudgetLow}
+	asserts := func(name string) bool { return slices.Contains(names, name) }
+	for _, name := range names {
+		// The request counter drives HighErrorRate; the histogram nothing
+		// the latency tests assert besides the SLO alerts.
+		if name != catalog.AlertHighErrorRate || so.slo.Kind == catalog.SLOAvailability {
+			sc.names = append(sc.names, name)
+		}
+	}
 	for _, other := range sr.slos {
 		if other.custom != nil || other.slo.Kind != so.slo.Kind {
 			continue
 		}
-		sc.exps = append(sc.exps, other.burnExpectation(fl, other.page), other.burnExpectation(fl, other.ticket))
-		for i, p := range budgetPolicy {
-			sc.exps = append(sc.exps, other.budgetExpectation(fl, other.budgetLow[i], p.left))
+		if asserts(catalog.AlertBurnPage) {
+			sc.exps = append(sc.exps, other.burnExpectation(fl, other.page))
+		}
+		if asserts(catalog.AlertBurnTicket) {
+			sc.exps = append(sc.exps, other.burnExpectation(fl, other.ticket))
+		}
+		if asserts(catalog.AlertBudgetLow) {
+			for i, p := range budgetPolicy {
+				sc.exps = append(sc.exps, other.budgetExpectation(fl, other.budgetLow[i], p.left))
+			}
 		}
 	}
-	if withErrorRate && so.slo.Kind == catalog.SLOAvailability {
-		sc.names = append(sc.names, catalog.AlertHighErrorRate)
+	if asserts(catalog.AlertHighErrorRate) && so.slo.Kind == catalog.SLOAvailability {
 		thr := sr.s.Alerting.ErrorRate.Rat()
-		sc.exps = append(sc.exps, expectation{sr: sr, spec: sr.signals.errors, margin: timeMargin, onset: func(sign int) *big.Rat {
+		key := "error-rate|" + thr.RatString() + "|" + fl.key()
+		sc.exps = append(sc.exps, predict(sr, sr.signals.errors, key, timeMargin, func(sign int) *big.Rat {
 			return fl.windowOnset(scale(thr, sign), int64(goldenWindow/time.Minute))
-		}})
+		}))
 	}
 	return sc
 }
@@ -632,7 +647,7 @@ func counterValues(before, after *big.Rat, start, end int64) string {
 // pairs, each needing both windows above the threshold and the guard met.
 func (so *sloRules) burnExpectation(fl flow, spec *alertSpec) expectation {
 	severity := spec.labels[catalog.AlertLabelSeverity]
-	return expectation{sr: so.sr, spec: spec, margin: timeMargin, onset: func(sign int) *big.Rat {
+	return predict(so.sr, spec, "burn|"+severity+"|"+so.modelKey()+"|"+fl.key(), timeMargin, func(sign int) *big.Rat {
 		var on *big.Rat
 		for _, p := range so.pairs {
 			if p.Severity != severity {
@@ -645,7 +660,7 @@ func (so *sloRules) burnExpectation(fl flow, spec *alertSpec) expectation {
 			on = earliest(on, pair)
 		}
 		return on
-	}}
+	})
 }
 
 // budgetExpectation predicts an ErrorBudgetLow rule: less than left of the
@@ -656,9 +671,15 @@ func (so *sloRules) budgetExpectation(fl flow, spec *alertSpec, left string) exp
 	thr := new(big.Rat).Sub(big.NewRat(1, 1), l)
 	thr.Mul(thr, so.budget)
 	period := int64(so.slo.Period / time.Minute)
-	return expectation{sr: so.sr, spec: spec, margin: timeMargin, onset: func(sign int) *big.Rat {
+	return predict(so.sr, spec, "budget|"+left+"|"+so.modelKey()+"|"+fl.key(), timeMargin, func(sign int) *big.Rat {
 		return latest(fl.windowOnset(scale(thr, sign), period), so.guardOnset(fl, sign, period))
-	}}
+	})
+}
+
+// modelKey names what the SLO's predictions depend on: its budget, period
+// (which sets the factors) and guard.
+func (so *sloRules) modelKey() string {
+	return so.budget.RatString() + "|" + strconv.FormatInt(int64(so.slo.Period), 10) + "|" + strconv.Itoa(so.slo.MinRequests)
 }
 
 // guardOnset is when the window of w minutes holds MinRequests (0 without a
