@@ -5,10 +5,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -640,5 +642,70 @@ func BenchmarkEmit(b *testing.B) {
 		if _, err := (prometheus.Emitter{}).Emit(c); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestScenarios: for objectives and periods across the range, every burn
+// scenario is generated and makes its claim: the page scenarios show the
+// page silent, then firing; the ticket scenario the ticket silent, then
+// firing, and never the page; the quiet one nothing at all.
+func TestScenarios(t *testing.T) {
+	for _, tc := range []struct {
+		slo, objective, period string
+		minRequests            int
+	}{
+		{"availability", "99.9", "30d", 100},
+		{"availability", "99.95", "28d", 1000},
+		{"availability", "99.99", "7d", 0},
+		{"availability", "99", "90d", 10},
+		{"latency", "95", "30d", 100},
+		{"latency", "99.5", "14d", 50},
+	} {
+		t.Run(tc.slo+"/"+tc.objective+"/"+tc.period, func(t *testing.T) {
+			slo := tc.slo + ": {objective: " + tc.objective + ", period: \"" + tc.period + "\", minRequests: " + strconv.Itoa(tc.minRequests) + "}"
+			if tc.slo == "latency" {
+				slo = tc.slo + ": {threshold: \"500ms\", objective: " + tc.objective + ", period: \"" + tc.period + "\", minRequests: " + strconv.Itoa(tc.minRequests) + "}"
+			}
+			c := compileSrc(t, oneService+"\tslos: "+slo+"\n}\n")
+			var tf testFile
+			if err := yaml.Unmarshal(emitFiles(t, c)[prometheus.TestPath("api")], &tf); err != nil {
+				t.Fatal(err)
+			}
+			// Per scenario kind: the states (true: firing) of an alert
+			// name over the scenario's assert times.
+			states := map[string]map[string][]bool{}
+			for _, tg := range tf.Tests {
+				kind, _, _ := strings.Cut(strings.TrimPrefix(tg.Name, tc.slo+" "), ":")
+				states[kind] = map[string][]bool{}
+				for _, at := range tg.AlertRuleTests {
+					states[kind][at.Alertname] = append(states[kind][at.Alertname], len(at.ExpAlerts) > 0)
+				}
+			}
+			for _, want := range []struct {
+				kind, alert string
+				states      []bool
+			}{
+				{"page", catalog.AlertBurnPage, []bool{false, true}},
+				{"slow page", catalog.AlertBurnPage, []bool{false, true}},
+				{"ticket", catalog.AlertBurnTicket, []bool{false, true}},
+				{"ticket", catalog.AlertBurnPage, []bool{false, false}},
+				{"quiet", catalog.AlertBurnPage, []bool{false, false}},
+				{"quiet", catalog.AlertBurnTicket, []bool{false, false}},
+				{"quiet", catalog.AlertBudgetLow, []bool{false, false}},
+			} {
+				if got := states[want.kind][want.alert]; !slices.Equal(got, want.states) {
+					t.Errorf("%s scenario: %s %v, want %v (scenarios: %v)", want.kind, want.alert, got, want.states, slices.Sorted(maps.Keys(states)))
+				}
+			}
+			// The guard scenario needs a guard of at least 4 requests (one
+			// request every 32 minutes at the least, exact in binary).
+			if tc.minRequests >= 4 {
+				if got := states["guard"][catalog.AlertBurnPage]; !slices.Equal(got, []bool{false}) {
+					t.Errorf("guard scenario: page %v, want silent", got)
+				}
+			} else if _, ok := states["guard"]; ok {
+				t.Error("a guard scenario without a guard")
+			}
+		})
 	}
 }
