@@ -28,8 +28,11 @@ import (
 // request is counted by every 5m rate that covers it, 5m/interval of them,
 // each worth interval/5m of it. Each evaluation thus reads two recorded
 // series over 30 days, never the raw counters with their many series per
-// pod, status and route. (Hourly tiles of increase() over a subquery would
-// read fewer points, but miss the last partial hour and every restart.)
+// pod, status and route. sum_over_time, not avg_over_time of the two: a
+// sample missing from one series (no traffic yet, a skipped evaluation)
+// must count as nothing, not shift one average against the other.
+// (Hourly tiles of the 1h rate through a subquery would read fewer points,
+// but lag by up to an hour.)
 //
 // Every ratio divides by a total filtered to > 0: without traffic there is
 // no ratio series, never NaN, and so no alert.

@@ -114,10 +114,7 @@ func (sr *serviceRules) unitTests() testFile {
 		RuleFiles:          []string{RulesFile(sr.s.Name)},
 		EvaluationInterval: model.Duration(sr.interval),
 	}
-	var scs []*scenario
-	for _, sc := range []*scenario{sr.zeroTraffic(), sr.noInstrumentation(), sr.targetDown()} {
-		scs = append(scs, sc)
-	}
+	scs := []*scenario{sr.zeroTraffic(), sr.noInstrumentation(), sr.targetDown()}
 	if len(sr.breakers) > 0 {
 		scs = append(scs, sr.breakerScenario())
 	}
