@@ -2,10 +2,14 @@ package check
 
 // registry lists every rule; each is defined in a file named after it.
 var registry = []*Rule{
+	burnAlertReachable,
 	criticalWithoutPager,
+	customSLIQuery,
 	defaultReceiver,
 	emailNeedsSMTP,
+	errorStatusRegex,
 	goNameCollision,
+	latencyThresholdBucket,
 	meshDuration,
 	meshHostConflict,
 	meshRetryNeedsHTTP,

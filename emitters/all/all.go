@@ -9,12 +9,14 @@ import (
 	"github.com/svcgen/svcgen/emitters/goclient"
 	"github.com/svcgen/svcgen/emitters/istio"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
+	"github.com/svcgen/svcgen/emitters/prometheus"
 )
 
 // Emitters returns a fresh list of every emitter, in report order.
 func Emitters() []emit.Emitter {
 	return []emit.Emitter{
 		catalogjson.Emitter{},
+		prometheus.Emitter{},
 		alertmanager.Emitter{},
 		kubernetes.Emitter{},
 		istio.Emitter{},

@@ -1,0 +1,25 @@
+package check
+
+import (
+	"regexp"
+
+	"github.com/svcgen/svcgen/compiler/diag"
+)
+
+// settings.metrics.errorStatus becomes a PromQL =~ matcher in every
+// availability SLI and error-rate alert. Prometheus compiles it (RE2, anchored)
+// when it loads the rules, and refuses the file if it does not compile.
+var errorStatusRegex = &Rule{
+	ID:       "error-status-regex",
+	Doc:      "settings.metrics.errorStatus must be a valid regular expression (RE2, as Prometheus matches labels)",
+	Severity: diag.Error,
+	Run: func(p *Pass) {
+		set := p.Catalog.Settings
+		// Prometheus compiles ^(?s:re)$; re compiles alone exactly when that
+		// does, and its error then quotes what the user wrote.
+		if _, err := regexp.Compile(set.Metrics.ErrorStatus); err != nil {
+			p.Report(set.Sources.Pos("metrics.errorStatus", set.Pos), "",
+				"metrics.errorStatus: %q is not a regular expression Prometheus accepts: %v; e.g. \"5..\" for every 5xx status", set.Metrics.ErrorStatus, err)
+		}
+	},
+}

@@ -1,0 +1,317 @@
+package prometheus
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/big"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/rulefmt"
+	"github.com/prometheus/prometheus/promql/parser"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/emitters/emit"
+)
+
+// Emitter writes the Prometheus rules and their unit tests.
+type Emitter struct{}
+
+// Name implements emit.Emitter.
+func (Emitter) Name() string { return Dir }
+
+// Emit implements emit.Emitter: two files per service, in service order.
+// Services are independent, so they are rendered side by side.
+func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
+	e, err := newEnv(c)
+	if err != nil {
+		return nil, err
+	}
+	n := len(c.Services)
+	files := make([]emit.File, 2*n)
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				s := c.Services[i]
+				rules, tests, err := e.files(s, &buf)
+				if err != nil {
+					errs[i] = fmt.Errorf("service %s: %w", s.Name, err)
+					continue
+				}
+				files[2*i] = emit.File{Path: RulesPath(s.Name), Data: rules}
+				files[2*i+1] = emit.File{Path: TestPath(s.Name), Data: tests}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// files renders a service's rules and unit tests.
+func (e *env) files(s *catalog.Service, buf *bytes.Buffer) (rules, tests []byte, err error) {
+	sr, err := e.service(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	if rules, err = marshal(buf, rulefmt.RuleGroups{Groups: sr.groups()}); err != nil {
+		return nil, nil, err
+	}
+	if tests, err = marshal(buf, sr.unitTests()); err != nil {
+		return nil, nil, err
+	}
+	return rules, tests, nil
+}
+
+// marshal writes v as YAML (yaml.v3, which is what rulefmt's yaml tags are
+// for) after the generated-file header, reusing buf.
+func marshal(buf *bytes.Buffer, v any) ([]byte, error) {
+	buf.Reset()
+	buf.WriteString(header)
+	enc := yaml.NewEncoder(buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// env is what every service's rules share, prepared once per catalog.
+type env struct {
+	c       *catalog.Catalog
+	m       catalog.Metrics
+	parser  parser.Parser
+	errorRe *labels.Matcher // status=~errorStatus
+	bucket  string          // <duration>_bucket
+	count   string          // <duration>_count
+	// memo shares the unit tests' predictions between services.
+	memo memo
+	// statusGood and statusBad are status values the unit tests' request
+	// series use: one the error regex rejects and one it accepts ("" when
+	// none of the usual codes fits the catalog's regex).
+	statusGood, statusBad string
+}
+
+func newEnv(c *catalog.Catalog) (*env, error) {
+	m := c.Settings.Metrics
+	e := &env{
+		c:       c,
+		m:       m,
+		parser:  parser.NewParser(parser.Options{}),
+		errorRe: re(m.StatusLabel, m.ErrorStatus),
+		bucket:  m.Duration + "_bucket",
+		count:   m.Duration + "_count",
+	}
+	// Prometheus anchors label regexes; so does this copy, compiled once.
+	rx, err := regexp.Compile("^(?s:" + m.ErrorStatus + ")$")
+	if err != nil {
+		return nil, fmt.Errorf("metrics.errorStatus %q: %w", m.ErrorStatus, err)
+	}
+	for _, code := range []string{"200", "204", "201", "302", "404"} {
+		if !rx.MatchString(code) {
+			e.statusGood = code
+			break
+		}
+	}
+	for _, code := range []string{"500", "503", "502", "504", "429", "400"} {
+		if rx.MatchString(code) {
+			e.statusBad = code
+			break
+		}
+	}
+	if e.statusGood == "" || e.statusBad == "" {
+		e.statusGood, e.statusBad = "", ""
+	}
+	return e, nil
+}
+
+// alertSpec is one alerting rule, kept with what the unit tests need to
+// predict it.
+type alertSpec struct {
+	name   string
+	expr   parser.Expr
+	forDur time.Duration
+	labels map[string]string
+	// exprLabels are the labels the expression's result carries (an
+	// absent() carries its selector's), under the rule's own.
+	exprLabels map[string]string
+	// annotations are the texts as Prometheus renders them.
+	annotations map[string]string
+	// templates replace annotations that are templates in the rule.
+	templates map[string]string
+}
+
+func (a *alertSpec) rule() rulefmt.Rule {
+	ann := make(map[string]string, len(a.annotations))
+	for k, v := range a.annotations {
+		ann[k] = literal(v)
+	}
+	for k, v := range a.templates {
+		ann[k] = v
+	}
+	return rulefmt.Rule{
+		Alert:       a.name,
+		Expr:        render(a.expr),
+		For:         model.Duration(a.forDur),
+		Labels:      a.labels,
+		Annotations: ann,
+	}
+}
+
+// expectedLabels are the labels a firing alert of the rule carries, given
+// the labels of the series its expression returned.
+func (a *alertSpec) expectedLabels(series map[string]string) map[string]string {
+	out := make(map[string]string, len(a.labels)+len(series)+len(a.exprLabels))
+	for k, v := range series {
+		out[k] = v
+	}
+	for k, v := range a.exprLabels {
+		out[k] = v
+	}
+	for k, v := range a.labels {
+		out[k] = v
+	}
+	return out
+}
+
+func record(name string, expr parser.Expr, lbls map[string]string) rulefmt.Rule {
+	return rulefmt.Rule{Record: name, Expr: render(expr), Labels: lbls}
+}
+
+// serviceRules are the rules of one service.
+type serviceRules struct {
+	env      *env
+	s        *catalog.Service
+	interval time.Duration
+	slos     []*sloRules
+	signals  signalAlerts
+	breakers []*breakerAlert
+}
+
+// signalAlerts are the golden-signal alerts of a service.
+type signalAlerts struct {
+	down, errors, latency, absent *alertSpec
+}
+
+func (e *env) service(s *catalog.Service) (*serviceRules, error) {
+	sr := &serviceRules{env: e, s: s, interval: s.Alerting.Interval}
+	for _, o := range s.SLOs {
+		so, err := sr.slo(o)
+		if err != nil {
+			return nil, fmt.Errorf("SLO %s: %w", o.Name, err)
+		}
+		sr.slos = append(sr.slos, so)
+	}
+	sr.signals = sr.signalAlerts()
+	for _, d := range s.Dependencies {
+		sr.breakers = append(sr.breakers, sr.breaker(d))
+	}
+	return sr, nil
+}
+
+// groups lists the rule groups of the service's file: one per SLO, then the
+// golden signals, then the dependencies' breakers.
+func (sr *serviceRules) groups() []rulefmt.RuleGroup {
+	iv := model.Duration(sr.interval)
+	var gs []rulefmt.RuleGroup
+	for _, so := range sr.slos {
+		gs = append(gs, rulefmt.RuleGroup{Name: sloGroup(sr.s.Name, so.slo.Name), Interval: iv, Rules: so.rules()})
+	}
+	sig := sr.signals
+	gs = append(gs, rulefmt.RuleGroup{
+		Name:     signalsGroup(sr.s.Name),
+		Interval: iv,
+		Rules:    []rulefmt.Rule{sig.down.rule(), sig.errors.rule(), sig.latency.rule(), sig.absent.rule()},
+	})
+	if len(sr.breakers) > 0 {
+		rs := make([]rulefmt.Rule, len(sr.breakers))
+		for i, b := range sr.breakers {
+			rs[i] = b.spec.rule()
+		}
+		gs = append(gs, rulefmt.RuleGroup{Name: depsGroup(sr.s.Name), Interval: iv, Rules: rs})
+	}
+	return gs
+}
+
+// alertFor is d, raised to the evaluation interval: a shorter `for:` would
+// mean one evaluation anyway.
+func (sr *serviceRules) alertFor(d time.Duration) time.Duration {
+	return max(d, sr.interval)
+}
+
+// alertLabels are the labels every alert of the service carries.
+func (sr *serviceRules) alertLabels(severity string, extra ...string) map[string]string {
+	l := make(map[string]string, 5+len(extra)/2)
+	l[catalog.AlertLabelService] = sr.s.Name
+	l[catalog.AlertLabelTeam] = sr.s.Team
+	l[catalog.AlertLabelTier] = string(sr.s.Tier)
+	l[catalog.AlertLabelSeverity] = severity
+	l[catalog.AlertLabelCluster] = sr.env.c.Settings.Cluster
+	for i := 0; i+1 < len(extra); i += 2 {
+		l[extra[i]] = extra[i+1]
+	}
+	return l
+}
+
+// annotations are summary and description plus the links every alert
+// carries, as they should read.
+func (sr *serviceRules) annotations(summary, description string) map[string]string {
+	return map[string]string{
+		"summary":     summary,
+		"description": description,
+		"runbook_url": sr.s.Runbook,
+		"dashboard":   catalog.DashboardURL(sr.env.c.Settings.Links.Grafana, sr.s.Name),
+	}
+}
+
+// literal makes text print as itself in an alert template: Prometheus
+// expands annotations as Go templates, so a "{{" in a URL or a regular
+// expression from the catalog would otherwise start an action (and fail the
+// rule file's load).
+func literal(s string) string {
+	if !strings.Contains(s, "{{") {
+		return s
+	}
+	return strings.ReplaceAll(s, "{{", `{{ "{{" }}`)
+}
+
+// serviceSel matches the service's own series by the catalog's service label.
+func (sr *serviceRules) serviceSel() *labels.Matcher {
+	return eq(sr.env.m.ServiceLabel, sr.s.Name)
+}
+
+// requests is the service's request counter, optionally only errors.
+func (sr *serviceRules) requests(errorsOnly bool) *parser.VectorSelector {
+	if errorsOnly {
+		return selector(sr.env.m.Requests, sr.serviceSel(), sr.env.errorRe)
+	}
+	return selector(sr.env.m.Requests, sr.serviceSel())
+}
+
+func seconds(d time.Duration) float64 { return float64(d) / float64(time.Second) }
+
+// formatRat renders an exact rational for people: up to four decimals.
+func formatRat(r *big.Rat) string {
+	if r.IsInt() {
+		return r.Num().String()
+	}
+	s := strings.TrimRight(r.FloatString(4), "0")
+	return strings.TrimSuffix(s, ".")
+}

@@ -1,0 +1,713 @@
+package prometheus
+
+import (
+	"math/big"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/svcgen/svcgen/catalog"
+)
+
+// promtool's unit-test file (the types live in promtool's main package).
+type testFile struct {
+	RuleFiles          []string       `yaml:"rule_files"`
+	EvaluationInterval model.Duration `yaml:"evaluation_interval"`
+	Tests              []testGroup    `yaml:"tests"`
+}
+
+type testGroup struct {
+	Name            string         `yaml:"name"`
+	Interval        model.Duration `yaml:"interval"`
+	InputSeries     []inputSeries  `yaml:"input_series"`
+	AlertRuleTests  []alertTest    `yaml:"alert_rule_test,omitempty"`
+	PromqlExprTests []exprTest     `yaml:"promql_expr_test,omitempty"`
+}
+
+type inputSeries struct {
+	Series string `yaml:"series"`
+	Values string `yaml:"values"`
+}
+
+type alertTest struct {
+	EvalTime  model.Duration `yaml:"eval_time"`
+	Alertname string         `yaml:"alertname"`
+	ExpAlerts []expAlert     `yaml:"exp_alerts"`
+}
+
+type expAlert struct {
+	ExpLabels      map[string]string `yaml:"exp_labels"`
+	ExpAnnotations map[string]string `yaml:"exp_annotations"`
+}
+
+type exprTest struct {
+	Expr       string         `yaml:"expr"`
+	EvalTime   model.Duration `yaml:"eval_time"`
+	ExpSamples []expSample    `yaml:"exp_samples"`
+}
+
+type expSample struct {
+	Labels string  `yaml:"labels"`
+	Value  float64 `yaml:"value"`
+}
+
+// Scenario timing, in minutes. Input series have a sample a minute.
+const (
+	// burnStart is when a burn scenario's bad events start: after an hour
+	// of good traffic, so that the long windows must fill up with bad
+	// events before an alert (and the test stays short: promtool evaluates
+	// every rule at every step).
+	burnStart = 60
+	// fastPageStart is burnStart for the fast page: after two hours, the
+	// 6h window is diluted enough that the 1h/5m pair fires first.
+	fastPageStart = 120
+	// slowPageStart: the slow page's 6h window fills four times faster
+	// than its baseline, so half an hour of it keeps the test short.
+	slowPageStart = 30
+	// horizon bounds a scenario's length.
+	horizon = 720
+	// step is the grid assert times are chosen on.
+	step = 5
+	// gaugeMargin replaces timeMargin for gauges, which the model predicts
+	// to the sample.
+	gaugeMargin = 1
+)
+
+// series is one input series: its labels, and its values in promtool's
+// expanding notation.
+type series struct {
+	lbls   labels.Labels
+	values string
+}
+
+func (s series) input() inputSeries {
+	name := s.lbls.Get(labels.MetricName)
+	var ms []*labels.Matcher
+	s.lbls.Range(func(l labels.Label) {
+		if l.Name != labels.MetricName {
+			ms = append(ms, eq(l.Name, l.Value))
+		}
+	})
+	return inputSeries{Series: selector(name, ms...).String(), Values: s.values}
+}
+
+// scenario is one test group: input series and the alerts asserted on them.
+type scenario struct {
+	name   string
+	series []series
+	// names are the alert names asserted; exps predict every rule of those
+	// names that can fire on this input.
+	names []string
+	exps  []expectation
+	// downSeries are the labels of the up series, for ServiceDown's labels.
+	downSeries map[string]string
+	times      []int64
+	exprTests  []exprTest
+}
+
+func (sr *serviceRules) unitTests() testFile {
+	tf := testFile{
+		RuleFiles:          []string{RulesFile(sr.s.Name)},
+		EvaluationInterval: model.Duration(sr.interval),
+	}
+	scs := []*scenario{sr.zeroTraffic(), sr.noInstrumentation(), sr.targetDown()}
+	if len(sr.breakers) > 0 {
+		scs = append(scs, sr.breakerScenario())
+	}
+	for _, so := range sr.slos {
+		if so.custom == nil {
+			scs = append(scs, so.burnScenarios()...)
+		}
+	}
+	scs = slices.DeleteFunc(scs, func(sc *scenario) bool {
+		return sc == nil || len(sc.times) == 0 && len(sc.exprTests) == 0
+	})
+	for _, sc := range scs {
+		tf.Tests = append(tf.Tests, sc.group())
+	}
+	return tf
+}
+
+// group renders a scenario: its series, and at every assert time every
+// asserted name with the alerts expected to fire.
+func (sc *scenario) group() testGroup {
+	g := testGroup{Name: sc.name, Interval: model.Duration(time.Minute), PromqlExprTests: sc.exprTests}
+	for _, s := range sc.series {
+		g.InputSeries = append(g.InputSeries, s.input())
+	}
+	for _, t := range sc.times {
+		for _, name := range sc.names {
+			at := alertTest{EvalTime: model.Duration(time.Duration(t) * time.Minute), Alertname: name, ExpAlerts: []expAlert{}}
+			for _, x := range sc.exps {
+				if x.spec.name != name {
+					continue
+				}
+				if firing, _ := x.state(t); !firing {
+					continue
+				}
+				var series map[string]string
+				ann := x.spec.annotations
+				if name == catalog.AlertServiceDown {
+					series = sc.downSeries
+					ann = maps(ann, "description", x.sr.downDescription(series["instance"]))
+				}
+				at.ExpAlerts = append(at.ExpAlerts, expAlert{ExpLabels: x.spec.expectedLabels(series), ExpAnnotations: ann})
+			}
+			g.AlertRuleTests = append(g.AlertRuleTests, at)
+		}
+	}
+	return g
+}
+
+// maps is m with key set to value (a copy).
+func maps(m map[string]string, key, value string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	out[key] = value
+	return out
+}
+
+// sure reports whether every expectation's state at t is certain.
+func (sc *scenario) sure(t int64) bool {
+	for _, x := range sc.exps {
+		if _, ok := x.state(t); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// constant is an expectation whose condition starts at a fixed minute (a
+// gauge scenario), nil for never.
+func constant(sr *serviceRules, spec *alertSpec, at *big.Rat) expectation {
+	return expect(sr, spec, gaugeMargin, func(int) *big.Rat { return at })
+}
+
+// upSeries is the service's single scrape target, up from minute 0.
+func (sr *serviceRules) upSeries(values string) series {
+	return series{lbls: labels.FromStrings(labels.MetricName, "up",
+		"instance", sr.s.Name+"-0:"+strconv.Itoa(sr.s.Metrics.Port), "job", sr.s.Name,
+		sr.env.m.ServiceLabel, sr.s.Name), values: values}
+}
+
+func flat(value string, minutes int64) string {
+	return value + "+0x" + strconv.FormatInt(minutes, 10)
+}
+
+// allAlerts lists every alert of the service with its name.
+func (sr *serviceRules) allAlerts() []*alertSpec {
+	var as []*alertSpec
+	for _, so := range sr.slos {
+		as = append(as, so.page, so.ticket)
+		as = append(as, so.budgetLow...)
+		if so.absent != nil {
+			as = append(as, so.absent)
+		}
+	}
+	sig := sr.signals
+	as = append(as, sig.down, sig.errors, sig.latency, sig.absent)
+	for _, b := range sr.breakers {
+		as = append(as, b.spec)
+	}
+	return as
+}
+
+func (sr *serviceRules) hasCustomSLI() bool {
+	for _, so := range sr.slos {
+		if so.custom != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// names lists the distinct alert names of specs, in order.
+func names(specs []*alertSpec, skip ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range skip {
+		seen[s] = true
+	}
+	for _, s := range specs {
+		if !seen[s.name] {
+			seen[s.name] = true
+			out = append(out, s.name)
+		}
+	}
+	return out
+}
+
+// zeroTraffic: every series exists and none moves. Nothing fires, no ratio,
+// burn rate or remaining budget is recorded (no NaN), and the rates and
+// counts are exactly 0. The absent alert is left out for services with a
+// custom SLI, whose queries may read series this test does not have.
+func (sr *serviceRules) zeroTraffic() *scenario {
+	const at = 60
+	e := sr.env
+	svc := sr.s.Name
+	sc := &scenario{name: "zero traffic: nothing fires, no NaN is recorded"}
+	sc.series = append(sc.series, sr.upSeries(flat("1", at)))
+	good := e.statusGood
+	if good == "" {
+		good = "200"
+	}
+	sc.series = append(sc.series, series{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, svc, e.m.StatusLabel, good), values: flat("0", at)})
+	sc.series = append(sc.series, sr.histogram(func(string) string { return flat("0", at) })...)
+	var skip []string
+	if sr.hasCustomSLI() {
+		skip = append(skip, catalog.AlertSLIAbsent)
+	}
+	sc.names = names(sr.allAlerts(), skip...)
+	sc.times = []int64{at}
+	for _, so := range sr.slos {
+		if so.custom != nil {
+			continue
+		}
+		sc.exprTests = append(sc.exprTests, so.zeroSamples(at))
+	}
+	return sc
+}
+
+// zeroSamples lists every series the SLO records without traffic.
+func (so *sloRules) zeroSamples(at int64) exprTest {
+	sel := func(name string) string { return so.recorded(name).String() }
+	var samples []expSample
+	for _, w := range catalog.BurnWindows() {
+		samples = append(samples,
+			expSample{Labels: sel(catalog.RecordSLITotalRate(w)), Value: 0},
+			expSample{Labels: sel(catalog.RecordSLIErrorRate(w)), Value: 0})
+	}
+	o := so.slo
+	obj, _ := strconv.ParseFloat(o.Objective.Ratio(), 64)
+	budget, _ := strconv.ParseFloat(o.ErrorBudget().Ratio(), 64)
+	samples = append(samples,
+		expSample{Labels: sel(catalog.RecordSLITotalIncrease(o.Period)), Value: 0},
+		expSample{Labels: sel(catalog.RecordSLIErrorIncrease(o.Period)), Value: 0},
+		expSample{Labels: sel(catalog.RecordObjective), Value: obj},
+		expSample{Labels: sel(catalog.RecordErrorBudget), Value: budget},
+		expSample{Labels: sel(catalog.RecordPeriodDays), Value: float64(o.Period / catalog.Day)})
+	all := selector("", re(labels.MetricName, "slo:.+"), so.match[0], so.match[1])
+	return exprTest{Expr: all.String(), EvalTime: model.Duration(time.Duration(at) * time.Minute), ExpSamples: samples}
+}
+
+// histogram is the service's latency histogram as far as its SLIs read it:
+// the count, the buckets at its latency SLOs' thresholds and +Inf, with
+// values given per bucket bound ("+Inf" and "count" for the total).
+func (sr *serviceRules) histogram(values func(le string) string) []series {
+	e, svc := sr.env, sr.s.Name
+	out := []series{{lbls: labels.FromStrings(labels.MetricName, e.count, e.m.ServiceLabel, svc), values: values("count")}}
+	for _, b := range e.m.Buckets {
+		if !slices.ContainsFunc(sr.slos, func(so *sloRules) bool {
+			return so.custom == nil && so.slo.Kind == catalog.SLOLatency && seconds(so.slo.Threshold) == b
+		}) {
+			continue
+		}
+		le := strconv.FormatFloat(b, 'g', -1, 64)
+		out = append(out, series{lbls: labels.FromStrings(labels.MetricName, e.bucket, e.m.ServiceLabel, svc, model.BucketLabel, le), values: values(le)})
+	}
+	out = append(out, series{lbls: labels.FromStrings(labels.MetricName, e.bucket, e.m.ServiceLabel, svc, model.BucketLabel, "+Inf"), values: values("+Inf")})
+	return out
+}
+
+// noInstrumentation: the target is up but exports none of the SLI metrics.
+// The absent alerts of the service and of its latency SLOs fire.
+func (sr *serviceRules) noInstrumentation() *scenario {
+	const at = 20
+	sc := &scenario{name: "no SLI metrics: absent alerts fire", times: []int64{at}}
+	sc.series = []series{sr.upSeries(flat("1", at))}
+	sc.names = []string{catalog.AlertServiceDown}
+	if !sr.hasCustomSLI() {
+		sc.names = append(sc.names, catalog.AlertSLIAbsent)
+	}
+	zero := new(big.Rat)
+	sc.exps = append(sc.exps, constant(sr, sr.signals.absent, zero))
+	for _, so := range sr.slos {
+		if so.absent != nil {
+			sc.exps = append(sc.exps, constant(sr, so.absent, zero))
+		}
+	}
+	sc.exps = append(sc.exps, constant(sr, sr.signals.down, nil))
+	return sc
+}
+
+// targetDown: the only target goes down at minute 5.
+func (sr *serviceRules) targetDown() *scenario {
+	const down, at = 5, 15
+	up := sr.upSeries("1+0x" + strconv.Itoa(down-1) + " " + flat("0", at-down))
+	sc := &scenario{name: "target down: ServiceDown fires", series: []series{up}, names: []string{catalog.AlertServiceDown}}
+	sc.downSeries = up.lbls.WithoutEmpty().Map()
+	delete(sc.downSeries, labels.MetricName)
+	sc.exps = []expectation{constant(sr, sr.signals.down, big.NewRat(down, 1))}
+	for _, t := range []int64{down - 2, at} {
+		if sc.sure(t) {
+			sc.times = append(sc.times, t)
+		}
+	}
+	return sc
+}
+
+// breakerScenario: every other dependency's breaker opens at minute 10 and
+// stays open; the others stay closed.
+func (sr *serviceRules) breakerScenario() *scenario {
+	const opens = 10
+	sc := &scenario{name: "circuit breakers: open fires, closed stays silent", names: []string{catalog.AlertBreakerOpen}}
+	var last int64
+	for i, b := range sr.breakers {
+		if i%2 == 0 {
+			sc.exps = append(sc.exps, constant(sr, b.spec, big.NewRat(opens, 1)))
+			last = max(last, int64((time.Duration(opens)*time.Minute+b.spec.forDur+time.Duration(step)*time.Minute)/time.Minute))
+		} else {
+			sc.exps = append(sc.exps, constant(sr, b.spec, nil))
+		}
+	}
+	last = (last + step - 1) / step * step
+	for i, b := range sr.breakers {
+		open, closed := flat("0", last), flat("1", last)
+		if i%2 == 0 {
+			open = flat("0", opens-1) + " " + flat("1", last-opens)
+			closed = flat("1", opens-1) + " " + flat("0", last-opens)
+		}
+		for _, st := range []struct{ state, values string }{{catalog.BreakerClosed, closed}, {catalog.BreakerOpen, open}} {
+			sc.series = append(sc.series, series{lbls: labels.FromStrings(labels.MetricName, catalog.ClientBreakerState,
+				sr.env.m.ServiceLabel, sr.s.Name, catalog.ClientLabelDependency, b.dep.Name, catalog.ClientLabelState, st.state), values: st.values})
+		}
+	}
+	for _, t := range []int64{opens - 5, last} {
+		if sc.sure(t) {
+			sc.times = append(sc.times, t)
+		}
+	}
+	return sc
+}
+
+// burnScenarios are the SLO's burn tests: a burn just above the fast page
+// factor, one that only tickets, one that stays quiet, and one error an hour
+// on a service too quiet to judge.
+func (so *sloRules) burnScenarios() []*scenario {
+	var out []*scenario
+	b := so.budget
+	one := big.NewRat(1, 1)
+	// Page: 25/24 of the first page factor (15× for 30 days), or halfway
+	// to an error ratio of 1 where that would exceed it.
+	page := new(big.Rat).Mul(so.pairs[0].threshold, big.NewRat(25, 24))
+	if page.Cmp(one) >= 0 {
+		page.Add(so.pairs[0].threshold, one)
+		page.Quo(page, big.NewRat(2, 1))
+	}
+	// Slow page: 5/4 of the second page factor (7.5× for 30 days), below
+	// the first (2.4 times the second), so only the 6h/30m pair can fire.
+	slowPage := new(big.Rat).Mul(so.pairs[1].threshold, big.NewRat(5, 4))
+	// Ticket: 4/3 of the first ticket factor (4× for 30 days), below every
+	// page factor (the second page factor is twice the first ticket's).
+	ticket := new(big.Rat).Mul(so.pairs[2].threshold, big.NewRat(4, 3))
+	// Quiet: half the budget rate, and at most half the lowest factor.
+	quiet := new(big.Rat).Mul(b, big.NewRat(1, 2))
+	if low := new(big.Rat).Mul(so.pairs[3].threshold, big.NewRat(1, 2)); low.Cmp(quiet) < 0 {
+		quiet = low
+	}
+	burn := func(r *big.Rat) string { return formatRat(new(big.Rat).Quo(r, b)) + "× its budget rate" }
+	pair := func(p burnPair) string {
+		return formatRat(p.factor) + "× over " + catalog.FormatDuration(p.Long) + " and " + catalog.FormatDuration(p.Short)
+	}
+	// Each scenario asserts what it is about: the pages the page, with the
+	// golden error rate; the ticket the ticket, the page and the budget.
+	sloNames := []string{catalog.AlertBurnPage, catalog.AlertBurnTicket, catalog.AlertBudgetLow}
+	for _, p := range []struct {
+		name  string
+		ratio *big.Rat
+		kind  burnKind
+		start int64
+		names []string
+	}{
+		{"page: at " + burn(page) + ", it pages once both windows burn " + pair(so.pairs[0]), page, burnPage, fastPageStart,
+			[]string{catalog.AlertBurnPage, catalog.AlertHighErrorRate}},
+		{"slow page: at " + burn(slowPage) + ", it pages once both windows burn " + pair(so.pairs[1]), slowPage, burnPage, slowPageStart,
+			[]string{catalog.AlertBurnPage}},
+		{"ticket: at " + burn(ticket) + ", it tickets in time and never pages", ticket, burnTicket, burnStart, sloNames},
+		{"quiet: at " + burn(quiet) + ", it raises nothing", quiet, burnQuiet, burnStart, sloNames},
+	} {
+		if sc := so.burnScenario(p.name, p.ratio, p.kind, p.start, p.names); sc != nil {
+			out = append(out, sc)
+		}
+	}
+	if sc := so.guardScenario(); sc != nil {
+		out = append(out, sc)
+	}
+	return out
+}
+
+type burnKind int
+
+const (
+	burnPage burnKind = iota
+	burnTicket
+	burnQuiet
+)
+
+// burnScenario is good traffic until minute start, then a share ratio of bad
+// events, at a rate where every count is a whole number.
+func (so *sloRules) burnScenario(title string, ratio *big.Rat, kind burnKind, start int64, names []string) *scenario {
+	// Events a minute: a multiple of the ratio's denominator, at least 100
+	// and at least the guard, so the guard is met within the first minute.
+	den := new(big.Int).Set(ratio.Denom())
+	need := big.NewInt(int64(max(100, so.slo.MinRequests)))
+	k := new(big.Int).Quo(new(big.Int).Add(need, new(big.Int).Sub(den, big.NewInt(1))), den)
+	perMin := new(big.Rat).SetInt(new(big.Int).Mul(den, k))
+	if perMin.Cmp(big.NewRat(1<<40, 1)) > 0 {
+		return nil // counts would not stay exact over the horizon
+	}
+	fl := flow{perMin: perMin, bad: ratio, start: start}
+	sc := so.flowScenario(so.slo.Name+" "+title, fl, names)
+	if sc == nil {
+		return nil
+	}
+	var target expectation
+	for _, x := range sc.exps {
+		if kind == burnPage && x.spec == so.page || kind == burnTicket && x.spec == so.ticket {
+			target = x
+		}
+	}
+	switch kind {
+	case burnQuiet:
+		for _, t := range []int64{start + 30, start + 90} {
+			if sc.sure(t) && !so.fires(sc, t) {
+				sc.times = append(sc.times, t)
+			}
+		}
+	default:
+		// The last sure moment before the alert fires, and the first
+		// after.
+		if until := target.silentUntil; until != never {
+			for t := (until - 1) / step * step; t > start; t -= step {
+				if sc.sure(t) {
+					sc.times = append(sc.times, t)
+					break
+				}
+			}
+		}
+		if from := target.fireFrom; from != never {
+			for t := (from + step - 1) / step * step; t <= horizon; t += step {
+				if sc.sure(t) && (kind != burnTicket || !firing(so.page, sc, t)) {
+					sc.times = append(sc.times, t)
+					break
+				}
+			}
+		}
+	}
+	return sc
+}
+
+// guardScenario: a service with fewer requests an hour than half the guard
+// gets a bad one about every hour. Nothing fires within the first hour,
+// though the bad share is far above every factor.
+func (so *sloRules) guardScenario() *scenario {
+	m := so.slo.MinRequests
+	// Requests a minute: the largest power of two at most m/120, at least
+	// 1/32 (exact in binary); bad ones: 1/64 a minute.
+	if m < 4 {
+		return nil
+	}
+	u := big.NewRat(1, 32)
+	for next := new(big.Rat).Mul(u, big.NewRat(2, 1)); next.Cmp(big.NewRat(int64(m), 120)) <= 0; next.Mul(next, big.NewRat(2, 1)) {
+		u.Set(next)
+	}
+	bad := new(big.Rat).Quo(big.NewRat(1, 64), u)
+	sc := so.flowScenario(so.slo.Name+" guard: one bad request an hour, among fewer than "+strconv.Itoa(m/2)+" an hour, raises nothing",
+		flow{perMin: u, bad: bad, start: 0}, []string{catalog.AlertBurnPage, catalog.AlertBurnTicket, catalog.AlertBudgetLow})
+	if sc == nil || !sc.sure(60) || so.fires(sc, 60) {
+		return nil
+	}
+	sc.times = []int64{60}
+	return sc
+}
+
+// flowScenario builds the input series of fl for the SLO's kind and the
+// expectations of every rule of the asserted names those series can fire;
+// nil when a custom SLI of the service might read them too, or when the
+// catalog's error regex accepts no usual status code.
+func (so *sloRules) flowScenario(title string, fl flow, names []string) *scenario {
+	sr, e := so.sr, so.sr.env
+	sc := &scenario{name: title}
+	goodBefore := fl.perMin
+	goodAfter := new(big.Rat).Mul(fl.perMin, new(big.Rat).Sub(big.NewRat(1, 1), fl.bad))
+	badAfter := new(big.Rat).Mul(fl.perMin, fl.bad)
+	for _, r := range []*big.Rat{goodBefore, goodAfter, badAfter} {
+		if _, exact := r.Float64(); !exact {
+			return nil
+		}
+	}
+	counter := func(before, after *big.Rat) string { return counterValues(before, after, fl.start, horizon) }
+	zero := new(big.Rat)
+	switch so.slo.Kind {
+	case catalog.SLOAvailability:
+		if e.statusGood == "" {
+			return nil
+		}
+		sc.series = append(sc.series,
+			series{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusGood), values: counter(goodBefore, goodAfter)},
+			series{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusBad), values: counter(zero, badAfter)})
+	case catalog.SLOLatency:
+		// Good requests within every threshold, bad ones above all.
+		sc.series = append(sc.series, sr.histogram(func(le string) string {
+			if le == "count" || le == "+Inf" {
+				return counter(fl.perMin, fl.perMin)
+			}
+			return counter(goodBefore, goodAfter)
+		})...)
+	}
+	for _, other := range sr.slos {
+		if other.custom != nil && other.custom.reads(sc.series) {
+			return nil
+		}
+	}
+	asserts := func(name string) bool { return slices.Contains(names, name) }
+	for _, name := range names {
+		// The request counter drives HighErrorRate; the histogram nothing
+		// the latency tests assert besides the SLO alerts.
+		if name != catalog.AlertHighErrorRate || so.slo.Kind == catalog.SLOAvailability {
+			sc.names = append(sc.names, name)
+		}
+	}
+	for _, other := range sr.slos {
+		if other.custom != nil || other.slo.Kind != so.slo.Kind {
+			continue
+		}
+		if asserts(catalog.AlertBurnPage) {
+			sc.exps = append(sc.exps, other.burnExpectation(fl, other.page))
+		}
+		if asserts(catalog.AlertBurnTicket) {
+			sc.exps = append(sc.exps, other.burnExpectation(fl, other.ticket))
+		}
+		if asserts(catalog.AlertBudgetLow) {
+			for i, p := range budgetPolicy {
+				sc.exps = append(sc.exps, other.budgetExpectation(fl, other.budgetLow[i], p.left))
+			}
+		}
+	}
+	if asserts(catalog.AlertHighErrorRate) && so.slo.Kind == catalog.SLOAvailability {
+		thr := sr.s.Alerting.ErrorRate.Rat()
+		key := "error-rate|" + thr.RatString() + "|" + fl.key()
+		sc.exps = append(sc.exps, predict(sr, sr.signals.errors, key, timeMargin, func(sign int) *big.Rat {
+			return fl.windowOnset(scale(thr, sign), int64(goldenWindow/time.Minute))
+		}))
+	}
+	return sc
+}
+
+// firing reports whether the alert spec fires at t in sc.
+func firing(spec *alertSpec, sc *scenario, t int64) bool {
+	for _, x := range sc.exps {
+		if x.spec == spec {
+			f, _ := x.state(t)
+			return f
+		}
+	}
+	return false
+}
+
+// fires reports whether any of the SLO's own alerts fires at t in sc.
+func (so *sloRules) fires(sc *scenario, t int64) bool {
+	for _, x := range sc.exps {
+		if x.spec.labels[catalog.AlertLabelSLO] != so.slo.Name {
+			continue
+		}
+		if firing, _ := x.state(t); firing {
+			return true
+		}
+	}
+	return false
+}
+
+// counterValues is a counter from 0 growing by before a minute until minute
+// start and by after from then on, to minute end.
+func counterValues(before, after *big.Rat, start, end int64) string {
+	fmtRat := func(r *big.Rat) string {
+		f, _ := r.Float64()
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	if start == 0 {
+		return "0+" + fmtRat(after) + "x" + strconv.FormatInt(end, 10)
+	}
+	next := new(big.Rat).Mul(before, big.NewRat(start, 1))
+	next.Add(next, after)
+	return "0+" + fmtRat(before) + "x" + strconv.FormatInt(start, 10) + " " +
+		fmtRat(next) + "+" + fmtRat(after) + "x" + strconv.FormatInt(end-start-1, 10)
+}
+
+// burnExpectation predicts a page or ticket alert: the earliest of its
+// pairs, each needing both windows above the threshold and the guard met.
+func (so *sloRules) burnExpectation(fl flow, spec *alertSpec) expectation {
+	severity := spec.labels[catalog.AlertLabelSeverity]
+	return predict(so.sr, spec, "burn|"+severity+"|"+so.modelKey()+"|"+fl.key(), timeMargin, func(sign int) *big.Rat {
+		var on *big.Rat
+		for _, p := range so.pairs {
+			if p.Severity != severity {
+				continue
+			}
+			thr := scale(p.threshold, sign)
+			long := int64(p.Long / time.Minute)
+			pair := latest(fl.windowOnset(thr, long), fl.windowOnset(thr, int64(p.Short/time.Minute)))
+			pair = latest(pair, so.guardOnset(fl, sign, long))
+			on = earliest(on, pair)
+		}
+		return on
+	})
+}
+
+// budgetExpectation predicts an ErrorBudgetLow rule: less than left of the
+// budget remains once the share of bad events over the period exceeds
+// (1 − left) × budget, with the guard over the period.
+func (so *sloRules) budgetExpectation(fl flow, spec *alertSpec, left string) expectation {
+	l, _ := new(big.Rat).SetString(left)
+	thr := new(big.Rat).Sub(big.NewRat(1, 1), l)
+	thr.Mul(thr, so.budget)
+	period := int64(so.slo.Period / time.Minute)
+	return predict(so.sr, spec, "budget|"+left+"|"+so.modelKey()+"|"+fl.key(), timeMargin, func(sign int) *big.Rat {
+		return latest(fl.windowOnset(scale(thr, sign), period), so.guardOnset(fl, sign, period))
+	})
+}
+
+// modelKey names what the SLO's predictions depend on: its budget, period
+// (which sets the factors) and guard.
+func (so *sloRules) modelKey() string {
+	return so.budget.RatString() + "|" + strconv.FormatInt(int64(so.slo.Period), 10) + "|" + strconv.Itoa(so.slo.MinRequests)
+}
+
+// guardOnset is when the window of w minutes holds MinRequests (0 without a
+// guard).
+func (so *sloRules) guardOnset(fl flow, sign int, w int64) *big.Rat {
+	if so.slo.MinRequests <= 0 {
+		return new(big.Rat)
+	}
+	return fl.guardOnset(scale(big.NewRat(int64(so.slo.MinRequests), 1), sign), w)
+}
+
+// reads reports whether any selector of the custom SLI's queries matches
+// any of the series.
+func (c *customSLI) reads(ss []series) bool {
+	for _, q := range []parser.Expr{c.errors[catalog.CurrentBurnWindow], c.total[catalog.CurrentBurnWindow]} {
+		for _, ms := range parser.ExtractSelectors(q) {
+			for _, s := range ss {
+				if matchesAll(ms, s.lbls) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func matchesAll(ms []*labels.Matcher, l labels.Labels) bool {
+	for _, m := range ms {
+		if !m.Matches(l.Get(m.Name)) {
+			return false
+		}
+	}
+	return true
+}
