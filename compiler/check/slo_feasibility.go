@@ -54,7 +54,7 @@ var sloFeasibility = &Rule{
 				}
 				bound := percentOf(product)
 				f := p.Report(o.Sources.Pos("objective", o.Pos), s.Name,
-					"SLO %s: availability objective %s%% is above %s%% (%s), the most %s can have while it fails whenever one of its hard dependencies fails; lower the objective to at most %s, or declare a fallback on a dependency (fallback: \"what %s does instead\") so that it no longer fails with it",
+					"SLO %s: objective %s%% is above %s%% (%s), the most %s can have while it fails whenever one of its hard dependencies fails; lower the objective to at most %s, or declare a fallback on a dependency (fallback: \"what %s does instead\") so that it no longer fails with it",
 					o.Name, o.Objective, bound, strings.Join(terms, " × "), s.Name, bound, s.Name)
 				for _, h := range deps {
 					f.Related = append(f.Related, diag.Related{

@@ -285,7 +285,7 @@ func TestSLOFeasibility(t *testing.T) {
 		{
 			name:     "one hard dependency promising less",
 			services: svcs("a high {b: {}}", "b medium"),
-			want:     []vetFinding{{`services: |a`, []string{"availability objective 99.9% is above 99.5% (b 99.5%)"}}},
+			want:     []vetFinding{{`services: |a`, []string{"SLO availability: objective 99.9% is above 99.5% (b 99.5%)"}}},
 		},
 		{
 			name:     "the product, exactly",
