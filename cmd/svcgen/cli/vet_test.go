@@ -2,12 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/svcgen/svcgen/compiler"
 	"github.com/svcgen/svcgen/compiler/check"
+	"github.com/svcgen/svcgen/examples"
 )
 
 // `svcgen vet --list-rules` prints every registered rule, one a line in ID
@@ -49,5 +52,18 @@ func TestListRules(t *testing.T) {
 			t.Errorf("line %d: the doc starts at column %d, not %d", i+1, col, docColumn)
 		}
 		docColumn = col
+	}
+}
+
+// The README's table of what vet checks names every rule.
+func TestREADMEListsRules(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(examples.Root(), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range check.All() {
+		if !strings.Contains(string(data), "`"+r.ID+"`") {
+			t.Errorf("README.md does not mention rule %s", r.ID)
+		}
 	}
 }
