@@ -11,6 +11,7 @@ import (
 	"github.com/svcgen/svcgen/compiler"
 	"github.com/svcgen/svcgen/compiler/check"
 	"github.com/svcgen/svcgen/examples"
+	"github.com/svcgen/svcgen/examples/synth"
 )
 
 // `svcgen vet --list-rules` prints every registered rule, one a line in ID
@@ -64,6 +65,24 @@ func TestREADMEListsRules(t *testing.T) {
 	for _, r := range check.All() {
 		if !strings.Contains(string(data), "`"+r.ID+"`") {
 			t.Errorf("README.md does not mention rule %s", r.ID)
+		}
+	}
+}
+
+// The examples, and the synthetic catalogs the benchmarks use, pass every
+// rule without a warning.
+func TestExamplesAreClean(t *testing.T) {
+	dirs := map[string]string{"synth": t.TempDir()}
+	if err := synth.Write(dirs["synth"], 60); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range examples.Names() {
+		dirs[name] = examples.Dir(name)
+	}
+	for name, dir := range dirs {
+		var stdout, stderr bytes.Buffer
+		if code := Main([]string{"vet", "--strict", dir}, &stdout, &stderr); code != ExitOK || stdout.Len()+stderr.Len() > 0 {
+			t.Errorf("%s: exit code %d\n%s%s", name, code, stdout.String(), stderr.String())
 		}
 	}
 }
