@@ -42,5 +42,12 @@ tools:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+## fuzz: run each fuzz target for FUZZTIME (20s); `make unit` runs their seed corpora
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime=$(FUZZTIME) ./compiler/
+	$(GO) test -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime=$(FUZZTIME) ./emitters/emit/
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckPath$$' -fuzztime=$(FUZZTIME) ./emitters/emit/
+
 clean:
 	rm -rf bin gen

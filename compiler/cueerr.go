@@ -78,6 +78,8 @@ func (l *loaded) translateGroup(errs []cueerrors.Error, v cue.Value) diag.List {
 		d.Message = l.notAllowedMessage(path, field)
 	case format == "field is required but not present" || strings.HasPrefix(format, "incomplete value"):
 		d.Message = l.requiredMessage(path, field)
+	case strings.HasPrefix(format, "conflicting values") && strings.Contains(format, "mismatched types") && len(args) == 4:
+		d.Message = typeMessage(field, args)
 	case strings.HasPrefix(format, "conflicting values"):
 		d.Message = field + ": " + fmt.Sprintf(format, args...) + ": a field has one value; keep one of them"
 	case strings.HasPrefix(format, "invalid value") && len(args) >= 2:
@@ -345,6 +347,40 @@ var regexHints = []struct{ re, hint string }{
 }
 
 var enumPattern = regexp.MustCompile(`^=~"\^\(([a-zA-Z0-9|-]+)\)\$"$`)
+
+// typeMessage rewrites "conflicting values "8080" and int (mismatched types
+// string and int)": a value of the wrong type is not a conflict between two
+// values to choose from, but a value to rewrite.
+func typeMessage(field string, args []any) string {
+	got, want, gotKind, wantKind := fmt.Sprint(args[0]), fmt.Sprint(args[1]), fmt.Sprint(args[2]), fmt.Sprint(args[3])
+	if _, isType := kindNames[got]; isType {
+		got, want, gotKind, wantKind = want, got, wantKind, gotKind
+	}
+	if m := enumPattern.FindStringSubmatch(want); m != nil {
+		return fmt.Sprintf("%s: %s is not one of %s", field, got, strings.ReplaceAll(m[1], "|", ", "))
+	}
+	return fmt.Sprintf("%s: %s is %s, but %s takes %s", field, got, kindName(gotKind), field, kindName(wantKind))
+}
+
+// kindNames reads CUE's kinds.
+var kindNames = map[string]string{
+	"int":    "an integer",
+	"float":  "a number",
+	"number": "a number",
+	"string": "a string",
+	"bytes":  "bytes",
+	"bool":   "a boolean",
+	"null":   "null",
+	"struct": "a struct",
+	"list":   "a list",
+}
+
+func kindName(k string) string {
+	if n, ok := kindNames[k]; ok {
+		return n
+	}
+	return k
+}
 
 // boundMessage rewrites "invalid value X (out of bound B)".
 func boundMessage(field string, got any, bound string) string {

@@ -9,7 +9,7 @@ const ChunkSize = chunkSize
 // IsPlain reports whether the catalog in dir would be evaluated in chunks.
 func IsPlain(dir string) (bool, error) {
 	src, _, err := readSource(dir)
-	if err != nil {
+	if err != nil || src == nil { // nil: files that did not parse
 		return false, err
 	}
 	return src.plain(), nil

@@ -23,3 +23,21 @@ func meshRetries(d *catalog.Dependency) bool {
 func meshObjects(d *catalog.Dependency) bool {
 	return d.Kind == catalog.KindInternal || d.Host != ""
 }
+
+// meshDefaultRetries is the number of retries Istio's default retry policy
+// makes (on connect failures, refused streams and 503) on HTTP routes no
+// VirtualService configures.
+const meshDefaultRetries = 2
+
+// meshRetriesByDefault reports whether the caller's sidecar retries the edge
+// by Istio's default policy: it sees HTTP, but the Istio target writes no
+// route for the edge (a database, cache or upload without a host), so
+// nothing turns the default retries off.
+func meshRetriesByDefault(d *catalog.Dependency) bool {
+	return meshSeesHTTP(d) && !meshObjects(d)
+}
+
+// clientRetries reports whether the generated client retries the edge.
+func clientRetries(d *catalog.Dependency) bool {
+	return d.Retry.Owner == catalog.OwnerClient && d.Retry.MaxRetries > 0
+}

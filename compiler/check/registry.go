@@ -2,10 +2,13 @@ package check
 
 // registry lists every rule; each is defined in a file named after it.
 var registry = []*Rule{
+	bulkheadTooLarge,
+	bulkheadTooSmall,
 	burnAlertReachable,
 	criticalWithoutPager,
 	customSLIQuery,
 	defaultReceiver,
+	doubleRetryOwner,
 	emailNeedsSMTP,
 	errorStatusRegex,
 	goNameCollision,
@@ -14,11 +17,16 @@ var registry = []*Rule{
 	meshHostConflict,
 	meshRetryNeedsHTTP,
 	meshRetryNonIdempotent,
+	retryAmplification,
 	retryBudget,
 	selfDependency,
+	sloFeasibility,
+	synchronousCycle,
 	teamWithoutReceivers,
+	timeoutHierarchy,
 	unknownDependency,
 	unknownTeam,
+	unusedTeam,
 
 	// Kubernetes
 	budgetBlocksEviction,

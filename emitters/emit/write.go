@@ -120,6 +120,9 @@ func plan(abs string, exists bool, old map[string]bool, files []File) (Result, e
 			res.Written = append(res.Written, f.Path)
 			continue
 		}
+		if err := checkParents(abs, f.Path, old); err != nil {
+			return Result{}, err
+		}
 		st, err := os.Lstat(p)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || isNotDir(err):
@@ -159,6 +162,34 @@ func plan(abs string, exists bool, old map[string]bool, files []File) (Result, e
 		}
 	}
 	return res, nil
+}
+
+// checkParents refuses a file whose directory, in the output directory, is
+// a symbolic link or a file of the user's that Write would carry over: the
+// staged copy keeps the link as a link, and writing through it would put the
+// file wherever the link points, outside the output directory. Parents are
+// checked from the top, so no link is followed on the way.
+func checkParents(abs, p string, old map[string]bool) error {
+	segs := strings.Split(p, "/")
+	for i := 1; i < len(segs); i++ {
+		parent := strings.Join(segs[:i], "/")
+		if old[parent] {
+			return nil // a file svcgen wrote: dropped, and a directory made in its place
+		}
+		full := filepath.Join(abs, filepath.FromSlash(parent))
+		st, err := os.Lstat(full)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil // made afresh
+		case err != nil:
+			return err
+		case st.Mode()&fs.ModeSymlink != 0:
+			return fmt.Errorf("%s is a symbolic link, and svcgen does not write %s through it (it would land outside the output directory): move the link away or choose another output directory", full, p)
+		case !st.IsDir():
+			return fmt.Errorf("%s is a file svcgen did not write, where it needs a directory for %s: move it away or choose another output directory", full, p)
+		}
+	}
+	return nil
 }
 
 func isNotDir(err error) bool {

@@ -188,6 +188,41 @@ func TestWriteRefusesSymlinkedOutputDir(t *testing.T) {
 }
 
 // An unchanged build touches nothing, so tools that watch mtimes stay quiet.
+// A link of the user's inside the output directory is carried over as a
+// link; a generated file below it would be written wherever it points.
+// Write refuses, and nothing changes on either side of the link.
+func TestWriteRefusesToWriteThroughLinks(t *testing.T) {
+	for _, tc := range []struct {
+		name, path, want string
+	}{
+		{"relative link", "docs/new.yaml", "docs is a symbolic link, and svcgen does not write docs/new.yaml through it"},
+		{"deeper", "docs/a/b.yaml", "docs is a symbolic link"},
+		{"a file of the user's", "NOTES.md/x.yaml", "NOTES.md is a file svcgen did not write, where it needs a directory for NOTES.md/x.yaml"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			out := filepath.Join(root, "gen")
+			if _, err := Write(out, files("a.yaml", "a\n")); err != nil {
+				t.Fatal(err)
+			}
+			os.MkdirAll(filepath.Join(root, "elsewhere"), 0o755)
+			if err := os.Symlink(filepath.Join("..", "elsewhere"), filepath.Join(out, "docs")); err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(out, "NOTES.md"), []byte("mine\n"), 0o644)
+			before := tree(t, root)
+
+			_, err := Write(out, files("a.yaml", "a\n", tc.path, "x\n"))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if diff := cmp.Diff(before, tree(t, root)); diff != "" {
+				t.Errorf("changed (-before +after):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestWriteUnchangedTouchesNothing(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "gen")
 	fs := files("a.yaml", "a\n")

@@ -13,14 +13,15 @@ import (
 
 // TestBadCatalogs builds every catalog of testdata/bad: each must fail with
 // exit code 1, exactly the diagnostics in its "want" section on stderr, and
-// leave a populated output directory byte-identical. SVCGEN_UPDATE=1
+// leave a populated output directory byte-identical. vet, the pre-commit
+// check, must refuse it with the same diagnostics on stdout. SVCGEN_UPDATE=1
 // rewrites the want sections (review them like code).
 func TestBadCatalogs(t *testing.T) {
 	paths, err := filepath.Glob("testdata/bad/*.txtar")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(paths) < 15 {
+	if len(paths) < 40 {
 		t.Fatalf("only %d bad catalogs", len(paths))
 	}
 	for _, path := range paths {
@@ -78,6 +79,18 @@ func TestBadCatalogs(t *testing.T) {
 			}
 			if diff := cmp.Diff(before, snapshot(t, gen)); diff != "" {
 				t.Errorf("output directory changed (-before +after):\n%s", diff)
+			}
+
+			stdout.Reset()
+			stderr.Reset()
+			if code := Main([]string{"vet", "catalog"}, &stdout, &stderr); code != ExitFindings {
+				t.Errorf("vet: exit code %d, want %d", code, ExitFindings)
+			}
+			if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
+				t.Errorf("vet: stdout (-want +got):\n%s", diff)
+			}
+			if stderr.Len() != 0 {
+				t.Errorf("vet: stderr: %s", stderr.String())
 			}
 		})
 	}
