@@ -15,6 +15,10 @@ type Config struct {
 	// Rules are the semantic rules to apply; nil means check.All().
 	Rules []*check.Rule
 
+	// KeepModel returns the model even when rules found errors, as long as
+	// the catalog itself compiled (svcgen graph draws the findings on it).
+	KeepModel bool
+
 	// whole evaluates a plain catalog whole rather than in chunks (tests
 	// compare the two).
 	whole bool
@@ -22,7 +26,8 @@ type Config struct {
 
 // Compile loads, validates, lowers and checks the catalog in cfg.Dir.
 //
-// The model is nil when the catalog has errors; diagnostics are sorted and
+// The model is nil when the catalog has errors (but see KeepModel);
+// diagnostics are sorted and
 // de-duplicated. err is reserved for failures of the tool itself (an
 // unreadable directory), never for mistakes in the catalog.
 func Compile(cfg Config) (*catalog.Catalog, diag.List, error) {
@@ -52,7 +57,7 @@ func Compile(cfg Config) (*catalog.Catalog, diag.List, error) {
 		rules = check.All()
 	}
 	diags = append(diags, check.Run(c, rules)...).Sort()
-	if diags.HasErrors() {
+	if diags.HasErrors() && !cfg.KeepModel {
 		return nil, diags, nil
 	}
 	return c, diags, nil

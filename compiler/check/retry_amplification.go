@@ -159,6 +159,9 @@ func reportAmplification(p *Pass, limit float64, path []catalog.Edge, tip int) {
 		"dependency %s: the synchronous path %s turns one request to %s into up to %s attempts at its last hop, more than settings.vet.retryAmplification (%s)%s: retry at one layer only, and set retry.maxRetries: 0 here or on the hops below until the product is at most %s",
 		tipHop.Dep.Name, b.String(), path[0].Caller.Name, formatProduct(product), lim, alone, lim)
 	for i, e := range path {
+		if i != tip {
+			f.Edges = append(f.Edges, Subject(e.Caller, e.Dep))
+		}
 		if i == tip || e.Dep.Retry.Attempts() == 1 {
 			continue
 		}

@@ -42,6 +42,7 @@ var synchronousCycle = &Rule{
 			first := hops[0]
 			f := p.Report(first.Dep.Pos, Subject(first.Caller, first.Dep), "%s", msg)
 			for _, h := range hops[1:] {
+				f.Edges = append(f.Edges, Subject(h.Caller, h.Dep))
 				f.Related = append(f.Related, diag.Related{Pos: h.Dep.Pos, Message: h.Caller.Name + " calls " + h.Dep.Service + " here"})
 			}
 		}

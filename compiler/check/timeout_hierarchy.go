@@ -30,7 +30,7 @@ var timeoutHierarchy = &Rule{
 					continue
 				}
 				// Every call of the callee's that may outlast one attempt.
-				var over []string
+				var over, edges []string
 				var related []diag.Related
 				for _, e := range callee.Dependencies {
 					if !e.Synchronous() || e.Timeout.Total < d.Timeout.PerTry {
@@ -38,6 +38,7 @@ var timeoutHierarchy = &Rule{
 					}
 					hop := callee.Name + " → " + hopName(e)
 					over = append(over, hop)
+					edges = append(edges, Subject(callee, e))
 					related = append(related, diag.Related{
 						Pos:     e.Sources.Pos("timeout.total", e.Pos),
 						Message: "total timeout of " + hop + " (" + catalog.FormatDuration(e.Timeout.Total) + ")",
@@ -49,6 +50,7 @@ var timeoutHierarchy = &Rule{
 					callee.Name, hopName(inner), s.Name, callee.Name, catalog.FormatDuration(inner.Timeout.Total),
 					plural(len(over), "total timeout", "total timeouts"), list(over), catalog.FormatDuration(d.Timeout.PerTry))
 				f.Related = related
+				f.Edges = edges
 			}
 		}
 	},

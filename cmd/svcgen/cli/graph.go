@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/compiler"
 	"github.com/svcgen/svcgen/compiler/diag"
 )
 
@@ -20,7 +21,8 @@ func (e *env) graphCommand() *cobra.Command {
 services with their tiers, outside dependencies by kind and host, and on
 every edge the per-try and total timeouts, the attempts and who retries.
 Asynchronous calls are dashed; services and edges a vet rule finds fault
-with are red.
+with are red; the graph is drawn even when rules report errors (but not when
+the catalog does not compile).
 Mermaid renders in GitHub and GitLab markdown; dot is Graphviz.`,
 		Example: `  # Paste into a pull request or a README
   svcgen graph examples/shop
@@ -32,7 +34,7 @@ Mermaid renders in GitHub and GitLab markdown; dot is Graphviz.`,
 			if format != "mermaid" && format != "dot" {
 				return usageErrorf("--format: unknown format %q (want mermaid or dot)", format)
 			}
-			c, diags, err := e.compile(catalogDir(args), e.stderr)
+			c, diags, err := e.compileWith(compiler.Config{Dir: catalogDir(args), KeepModel: true}, e.stderr)
 			if err != nil {
 				return err
 			}

@@ -127,14 +127,19 @@ func catalogDir(args []string) string {
 // compile compiles dir and prints its diagnostics to w. It returns the
 // model, or an exit error when the catalog has errors or svcgen failed.
 func (e *env) compile(dir string, w io.Writer) (*catalog.Catalog, diag.List, error) {
-	c, diags, err := compiler.Compile(compiler.Config{Dir: dir})
+	return e.compileWith(compiler.Config{Dir: dir}, w)
+}
+
+// compileWith is compile with more of the compiler's configuration.
+func (e *env) compileWith(cfg compiler.Config, w io.Writer) (*catalog.Catalog, diag.List, error) {
+	c, diags, err := compiler.Compile(cfg)
 	if err != nil {
 		return nil, nil, usageErrorf("%v", err)
 	}
 	if err := diag.Write(w, diags, e.format, e.cwd); err != nil {
 		return nil, nil, usageErrorf("%v", err)
 	}
-	if diags.HasErrors() {
+	if c == nil {
 		return nil, diags, findings
 	}
 	return c, diags, nil
