@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"strconv"
 
-	"go.yaml.in/yaml/v3"
 	"google.golang.org/protobuf/encoding/protojson"
 	networking "istio.io/api/networking/v1"
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/emitters/emit"
+	"github.com/svcgen/svcgen/emitters/yamlenc"
 )
 
 // Emitter writes istio/<service>.yaml.
@@ -69,8 +69,7 @@ type metadata struct {
 }
 
 // marshal renders one object as a YAML document: the envelope in field
-// order, the spec's keys sorted (the encoder sorts maps), so the bytes
-// depend on the values only.
+// order, the spec's keys sorted, so the bytes depend on the values only.
 func marshal(o object, namespace, owner string) ([]byte, error) {
 	// protojson through the message pointer: encoding/json on the struct
 	// would skip the proto mapping and write snake_case keys.
@@ -79,69 +78,19 @@ func marshal(o object, namespace, owner string) ([]byte, error) {
 		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
+	// Numbers stay json.Number, which yamlenc writes as the number it holds.
 	dec.UseNumber()
 	var spec map[string]any
 	if err := dec.Decode(&spec); err != nil {
 		return nil, err
 	}
-	if err := typeNumbers(spec); err != nil {
-		return nil, err
-	}
 	spellOutDefaults(o.Kind, spec)
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	enc.CompactSeqIndent() // "- " under its key, as Kubernetes writes it
-	if err := enc.Encode(resource{
+	return yamlenc.Marshal(resource{
 		APIVersion: APIVersion,
 		Kind:       o.Kind,
 		Metadata:   metadata{Name: o.Name, Namespace: namespace, Labels: objectLabels(owner)},
 		Spec:       spec,
-	}); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-// typeNumbers turns the JSON numbers of a decoded tree into integers (every
-// number an Istio spec of ours holds is a count, a port or a percentage),
-// which the YAML encoder writes as numbers; a json.Number would be written
-// as a string.
-func typeNumbers(v any) error {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			if n, ok := x.(json.Number); ok {
-				i, err := n.Int64()
-				if err != nil {
-					return fmt.Errorf("%s: %v", k, err)
-				}
-				v[k] = i
-				continue
-			}
-			if err := typeNumbers(x); err != nil {
-				return err
-			}
-		}
-	case []any:
-		for i, x := range v {
-			if n, ok := x.(json.Number); ok {
-				n, err := n.Int64()
-				if err != nil {
-					return err
-				}
-				v[i] = n
-				continue
-			}
-			if err := typeNumbers(x); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	}, yamlenc.Options{CompactSequences: true}) // "- " under its key, as Kubernetes writes it
 }
 
 // spellOutDefaults writes the zero values a reader must see. proto3 does not
