@@ -17,7 +17,6 @@
 package yamlenc
 
 import (
-	"bytes"
 	"encoding"
 	"encoding/json"
 	"errors"
@@ -46,117 +45,251 @@ func Marshal(v any, o Options) ([]byte, error) {
 	return Append(nil, v, o)
 }
 
-// Append encodes v as one YAML document at the end of dst.
+// Append encodes v as one YAML document at the end of dst. It writes as it
+// walks the value: no intermediate tree, one pass.
 func Append(dst []byte, v any, o Options) ([]byte, error) {
-	n, err := build(reflect.ValueOf(v), 0)
+	e := encoder{b: dst, compact: o.CompactSequences}
+	x, err := e.resolve(reflect.ValueOf(v), 0)
 	if err != nil {
 		return dst, err
 	}
-	p := printer{b: dst, compact: o.CompactSequences}
-	p.top(n)
-	return p.b, nil
-}
-
-// node is the encoder's intermediate tree: a scalar already in its written
-// form, a mapping or a sequence.
-type node struct {
-	kind   byte // 's', 'm', 'q'
-	text   string
-	keys   []string // written form
-	values []*node
+	switch {
+	case x.kind == kindMap && !x.empty:
+		err = e.mapping(x, 0, false, 0)
+	case x.kind == kindSeq && !x.empty:
+		err = e.sequence(x, 0, 0)
+	default:
+		err = e.inline(x)
+		e.b = append(e.b, '\n')
+	}
+	if err != nil {
+		return dst, err
+	}
+	return e.b, nil
 }
 
 var (
 	marshalerType     = reflect.TypeFor[yaml.Marshaler]()
 	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+	isZeroerType      = reflect.TypeFor[isZeroer]()
 	nodeType          = reflect.TypeFor[yaml.Node]()
+	nodePtrType       = reflect.TypeFor[*yaml.Node]()
 	jsonNumberType    = reflect.TypeFor[json.Number]()
 )
 
-var null = &node{kind: 's', text: "null"}
-
 const maxDepth = 100
 
-func build(v reflect.Value, depth int) (*node, error) {
-	if depth > maxDepth {
-		return nil, errors.New("yamlenc: value nested too deeply (a cycle?)")
-	}
-	if !v.IsValid() {
-		return null, nil
-	}
-	t := v.Type()
-	switch {
-	case t == nodeType:
-		n := v.Interface().(yaml.Node)
-		return fromNode(&n, depth)
-	case t == jsonNumberType:
-		return &node{kind: 's', text: v.String()}, nil
-	}
-	if (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil() {
-		return null, nil
-	}
-	if t.Implements(marshalerType) {
-		out, err := v.Interface().(yaml.Marshaler).MarshalYAML()
-		if err != nil {
-			return nil, err
-		}
-		return build(reflect.ValueOf(out), depth+1)
-	}
-	if t.Implements(textMarshalerType) {
-		text, err := v.Interface().(encoding.TextMarshaler).MarshalText()
-		if err != nil {
-			return nil, err
-		}
-		return stringNode(string(text))
-	}
-	if v.CanAddr() {
-		if pt := reflect.PointerTo(t); pt.Implements(marshalerType) || pt.Implements(textMarshalerType) {
-			return build(v.Addr(), depth)
-		}
-	}
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		return build(v.Elem(), depth+1)
-	case reflect.String:
-		return stringNode(v.String())
-	case reflect.Bool:
-		return &node{kind: 's', text: strconv.FormatBool(v.Bool())}, nil
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return &node{kind: 's', text: strconv.FormatInt(v.Int(), 10)}, nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return &node{kind: 's', text: strconv.FormatUint(v.Uint(), 10)}, nil
-	case reflect.Float32, reflect.Float64:
-		return &node{kind: 's', text: formatFloat(v.Float(), t.Bits())}, nil
-	case reflect.Slice, reflect.Array:
-		if t.Elem().Kind() == reflect.Uint8 {
-			return nil, fmt.Errorf("yamlenc: cannot encode %s (binary)", t)
-		}
-		n := &node{kind: 'q', values: make([]*node, v.Len())}
-		for i := range v.Len() {
-			c, err := build(v.Index(i), depth+1)
-			if err != nil {
-				return nil, err
-			}
-			n.values[i] = c
-		}
-		return n, nil
-	case reflect.Map:
-		return buildMap(v, depth)
-	case reflect.Struct:
-		n := &node{kind: 'm'}
-		if err := addFields(n, v, depth); err != nil {
-			return nil, err
-		}
-		return n, nil
-	}
-	return nil, fmt.Errorf("yamlenc: cannot encode %s", t)
+type encoder struct {
+	b       []byte
+	compact bool
 }
 
-func buildMap(v reflect.Value, depth int) (*node, error) {
+type kind byte
+
+const (
+	kindScalar kind = iota // text, in written form
+	kindMap                // a map, a struct or a mapping node
+	kindSeq                // a slice, an array or a sequence node
+)
+
+// resolved is a value after pointers, interfaces and marshalers.
+type resolved struct {
+	kind  kind
+	text  string // kindScalar
+	v     reflect.Value
+	node  *yaml.Node // mapping and sequence nodes
+	empty bool
+}
+
+func (e *encoder) resolve(v reflect.Value, depth int) (resolved, error) {
+	for {
+		if depth > maxDepth {
+			return resolved{}, errors.New("yamlenc: value nested too deeply (a cycle?)")
+		}
+		depth++
+		if !v.IsValid() {
+			return resolved{text: "null"}, nil
+		}
+		t := v.Type()
+		switch t {
+		case nodeType:
+			n := v.Interface().(yaml.Node)
+			return resolveNode(&n)
+		case nodePtrType:
+			if v.IsNil() {
+				return resolved{text: "null"}, nil
+			}
+			return resolveNode(v.Interface().(*yaml.Node))
+		case jsonNumberType:
+			return resolved{text: v.String()}, nil
+		}
+		if (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil() {
+			return resolved{text: "null"}, nil
+		}
+		if t.Implements(marshalerType) {
+			out, err := v.Interface().(yaml.Marshaler).MarshalYAML()
+			if err != nil {
+				return resolved{}, err
+			}
+			v = reflect.ValueOf(out)
+			continue
+		}
+		if t.Implements(textMarshalerType) {
+			text, err := v.Interface().(encoding.TextMarshaler).MarshalText()
+			if err != nil {
+				return resolved{}, err
+			}
+			s, err := scalarString(string(text))
+			return resolved{text: s}, err
+		}
+		if v.CanAddr() {
+			if pt := reflect.PointerTo(t); pt.Implements(marshalerType) || pt.Implements(textMarshalerType) {
+				v = v.Addr()
+				continue
+			}
+		}
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			v = v.Elem()
+			continue
+		case reflect.String:
+			s, err := scalarString(v.String())
+			return resolved{text: s}, err
+		case reflect.Bool:
+			return resolved{text: strconv.FormatBool(v.Bool())}, nil
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			return resolved{text: strconv.FormatInt(v.Int(), 10)}, nil
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			return resolved{text: strconv.FormatUint(v.Uint(), 10)}, nil
+		case reflect.Float32, reflect.Float64:
+			return resolved{text: formatFloat(v.Float(), t.Bits())}, nil
+		case reflect.Slice, reflect.Array:
+			if t.Elem().Kind() == reflect.Uint8 {
+				return resolved{}, fmt.Errorf("yamlenc: cannot encode %s (binary)", t)
+			}
+			return resolved{kind: kindSeq, v: v, empty: v.Len() == 0}, nil
+		case reflect.Map:
+			return resolved{kind: kindMap, v: v, empty: v.Len() == 0}, nil
+		case reflect.Struct:
+			empty, err := structEmpty(v)
+			return resolved{kind: kindMap, v: v, empty: empty}, err
+		}
+		return resolved{}, fmt.Errorf("yamlenc: cannot encode %s", t)
+	}
+}
+
+func resolveNode(n *yaml.Node) (resolved, error) {
+	switch n.Kind {
+	case 0:
+		return resolved{text: "null"}, nil
+	case yaml.DocumentNode:
+		if len(n.Content) != 1 {
+			return resolved{}, errors.New("yamlenc: a document node holds one node")
+		}
+		return resolveNode(n.Content[0])
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!str":
+			s, err := scalarString(n.Value)
+			return resolved{text: s}, err
+		case "!!int", "!!float", "!!bool", "!!null":
+			return resolved{text: n.Value}, nil
+		}
+		return resolved{}, fmt.Errorf("yamlenc: cannot encode a scalar tagged %s", n.Tag)
+	case yaml.SequenceNode:
+		return resolved{kind: kindSeq, node: n, empty: len(n.Content) == 0}, nil
+	case yaml.MappingNode:
+		return resolved{kind: kindMap, node: n, empty: len(n.Content) == 0}, nil
+	}
+	return resolved{}, errors.New("yamlenc: aliases are not supported")
+}
+
+func (e *encoder) indent(n int) {
+	for range n {
+		e.b = append(e.b, ' ')
+	}
+}
+
+// inline writes a scalar or an empty collection.
+func (e *encoder) inline(x resolved) error {
+	switch {
+	case x.kind == kindScalar:
+		e.b = append(e.b, x.text...)
+	case x.kind == kindMap:
+		e.b = append(e.b, "{}"...)
+	default:
+		e.b = append(e.b, "[]"...)
+	}
+	return nil
+}
+
+// pair writes "key: value" at indentation ind (or continuing the line when
+// first is true), the value inline or as a block below.
+func (e *encoder) pair(key string, x resolved, ind int, first bool, depth int) error {
+	if !first {
+		e.indent(ind)
+	}
+	e.b = append(e.b, key...)
+	e.b = append(e.b, ':')
+	switch {
+	case x.kind == kindScalar || x.empty:
+		e.b = append(e.b, ' ')
+		e.inline(x)
+		e.b = append(e.b, '\n')
+		return nil
+	case x.kind == kindMap:
+		e.b = append(e.b, '\n')
+		return e.mapping(x, ind+2, false, depth+1)
+	}
+	e.b = append(e.b, '\n')
+	if e.compact {
+		return e.sequence(x, ind, depth+1)
+	}
+	return e.sequence(x, ind+2, depth+1)
+}
+
+// mapping writes a non-empty mapping at indentation ind; its first pair
+// continues the current line when first is true (a sequence item).
+func (e *encoder) mapping(x resolved, ind int, first bool, depth int) error {
+	if depth > maxDepth {
+		return errors.New("yamlenc: value nested too deeply (a cycle?)")
+	}
+	n := 0
+	emit := func(key string, v resolved) error {
+		err := e.pair(key, v, ind, first && n == 0, depth)
+		n++
+		return err
+	}
+	switch {
+	case x.node != nil:
+		for i := 0; i+1 < len(x.node.Content); i += 2 {
+			k := x.node.Content[i]
+			if k.Kind != yaml.ScalarNode {
+				return errors.New("yamlenc: mapping keys must be scalars")
+			}
+			key, err := scalarString(k.Value)
+			if err != nil {
+				return err
+			}
+			v, err := resolveNode(x.node.Content[i+1])
+			if err != nil {
+				return err
+			}
+			if err := emit(key, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	case x.v.Kind() == reflect.Map:
+		return e.mapEntries(x.v, depth, emit)
+	}
+	return e.structFields(x.v, depth, emit)
+}
+
+func (e *encoder) mapEntries(v reflect.Value, depth int, emit func(string, resolved) error) error {
 	type entry struct {
-		key  string
-		text string
-		val  reflect.Value
+		key string
+		val reflect.Value
 	}
 	entries := make([]entry, 0, v.Len())
 	it := v.MapRange()
@@ -169,31 +302,139 @@ func buildMap(v reflect.Value, depth int) (*node, error) {
 		switch k.Kind() {
 		case reflect.String:
 			key = k.String()
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-			key = fmt.Sprint(k.Interface())
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			key = strconv.FormatInt(k.Int(), 10)
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			key = strconv.FormatUint(k.Uint(), 10)
 		default:
-			return nil, fmt.Errorf("yamlenc: cannot encode a map key of type %s", k.Type())
+			return fmt.Errorf("yamlenc: cannot encode a map key of type %s", k.Type())
 		}
-		text := key
-		if k.Kind() == reflect.String {
-			s, err := stringNode(key)
-			if err != nil {
-				return nil, err
-			}
-			text = s.text
-		}
-		entries = append(entries, entry{key, text, it.Value()})
+		entries = append(entries, entry{key, it.Value()})
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
-	n := &node{kind: 'm', keys: make([]string, len(entries)), values: make([]*node, len(entries))}
-	for i, e := range entries {
-		c, err := build(e.val, depth+1)
+	for _, en := range entries {
+		key, err := scalarString(en.key)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		n.keys[i], n.values[i] = e.text, c
+		x, err := e.resolve(en.val, depth)
+		if err != nil {
+			return err
+		}
+		if err := emit(key, x); err != nil {
+			return err
+		}
 	}
-	return n, nil
+	return nil
+}
+
+func (e *encoder) structFields(v reflect.Value, depth int, emit func(string, resolved) error) error {
+	fields, err := fieldsOf(v.Type())
+	if err != nil {
+		return err
+	}
+	for _, f := range fields {
+		fv := v.Field(f.index)
+		if f.inline {
+			for fv.Kind() == reflect.Pointer && !fv.IsNil() {
+				fv = fv.Elem()
+			}
+			switch fv.Kind() {
+			case reflect.Struct:
+				err = e.structFields(fv, depth+1, emit)
+			case reflect.Map:
+				err = e.mapEntries(fv, depth+1, emit)
+			}
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if f.omitEmpty && isEmpty(fv) {
+			continue
+		}
+		x, err := e.resolve(fv, depth)
+		if err != nil {
+			return err
+		}
+		if err := emit(f.key, x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// structEmpty reports whether a struct writes no field.
+func structEmpty(v reflect.Value) (bool, error) {
+	fields, err := fieldsOf(v.Type())
+	if err != nil {
+		return false, err
+	}
+	for _, f := range fields {
+		fv := v.Field(f.index)
+		if f.inline {
+			for fv.Kind() == reflect.Pointer && !fv.IsNil() {
+				fv = fv.Elem()
+			}
+			switch fv.Kind() {
+			case reflect.Struct:
+				if empty, err := structEmpty(fv); err != nil || !empty {
+					return empty, err
+				}
+			case reflect.Map:
+				if fv.Len() > 0 {
+					return false, nil
+				}
+			}
+			continue
+		}
+		if !f.omitEmpty || !isEmpty(fv) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func (e *encoder) sequence(x resolved, ind int, depth int) error {
+	if depth > maxDepth {
+		return errors.New("yamlenc: value nested too deeply (a cycle?)")
+	}
+	var n int
+	if x.node != nil {
+		n = len(x.node.Content)
+	} else {
+		n = x.v.Len()
+	}
+	for i := range n {
+		var item resolved
+		var err error
+		if x.node != nil {
+			item, err = resolveNode(x.node.Content[i])
+		} else {
+			item, err = e.resolve(x.v.Index(i), depth)
+		}
+		if err != nil {
+			return err
+		}
+		e.indent(ind)
+		e.b = append(e.b, '-')
+		switch {
+		case item.kind == kindScalar || item.empty:
+			e.b = append(e.b, ' ')
+			e.inline(item)
+			e.b = append(e.b, '\n')
+		case item.kind == kindMap:
+			e.b = append(e.b, ' ')
+			err = e.mapping(item, ind+2, true, depth+1)
+		default:
+			e.b = append(e.b, '\n')
+			err = e.sequence(item, ind+2, depth+1)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // field is a struct field as the yaml tags describe it.
@@ -234,11 +475,11 @@ func fieldsOf(t reflect.Type) ([]field, error) {
 			if name == "" {
 				name = strings.ToLower(sf.Name)
 			}
-			s, err := stringNode(name)
+			s, err := scalarString(name)
 			if err != nil {
 				return nil, err
 			}
-			f.key = s.text
+			f.key = s
 		}
 		out = append(out, f)
 	}
@@ -246,58 +487,16 @@ func fieldsOf(t reflect.Type) ([]field, error) {
 	return out, nil
 }
 
-func addFields(n *node, v reflect.Value, depth int) error {
-	fields, err := fieldsOf(v.Type())
-	if err != nil {
-		return err
-	}
-	for _, f := range fields {
-		fv := v.Field(f.index)
-		if f.inline {
-			for fv.Kind() == reflect.Pointer {
-				if fv.IsNil() {
-					break
-				}
-				fv = fv.Elem()
-			}
-			switch fv.Kind() {
-			case reflect.Struct:
-				if err := addFields(n, fv, depth+1); err != nil {
-					return err
-				}
-			case reflect.Map:
-				m, err := buildMap(fv, depth+1)
-				if err != nil {
-					return err
-				}
-				n.keys = append(n.keys, m.keys...)
-				n.values = append(n.values, m.values...)
-			}
-			continue
-		}
-		if f.omitEmpty && isEmpty(fv) {
-			continue
-		}
-		c, err := build(fv, depth+1)
-		if err != nil {
-			return err
-		}
-		n.keys = append(n.keys, f.key)
-		n.values = append(n.values, c)
-	}
-	return nil
-}
-
 type isZeroer interface{ IsZero() bool }
 
 // isEmpty is omitempty's test, as go.yaml.in/yaml/v3 applies it: zero
 // values, empty collections, and values whose IsZero method says so.
 func isEmpty(v reflect.Value) bool {
-	if z, ok := v.Interface().(isZeroer); ok {
+	if v.Type().Implements(isZeroerType) {
 		if (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil() {
 			return true
 		}
-		return z.IsZero()
+		return v.Interface().(isZeroer).IsZero()
 	}
 	switch v.Kind() {
 	case reflect.Slice, reflect.Map, reflect.String, reflect.Array:
@@ -306,8 +505,7 @@ func isEmpty(v reflect.Value) bool {
 		return v.IsNil()
 	case reflect.Struct:
 		if v.Type() == nodeType {
-			n := v.Interface().(yaml.Node)
-			return n.Kind == 0
+			return v.Field(0).Uint() == 0 // Kind, the first field of yaml.Node
 		}
 		for i := range v.NumField() {
 			if v.Type().Field(i).IsExported() && !isEmpty(v.Field(i)) {
@@ -317,59 +515,6 @@ func isEmpty(v reflect.Value) bool {
 		return true
 	}
 	return v.IsZero()
-}
-
-func fromNode(n *yaml.Node, depth int) (*node, error) {
-	if depth > maxDepth {
-		return nil, errors.New("yamlenc: node nested too deeply")
-	}
-	switch n.Kind {
-	case 0:
-		return null, nil
-	case yaml.DocumentNode:
-		if len(n.Content) != 1 {
-			return nil, errors.New("yamlenc: a document node holds one node")
-		}
-		return fromNode(n.Content[0], depth+1)
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!str":
-			return stringNode(n.Value)
-		case "!!int", "!!float", "!!bool", "!!null":
-			return &node{kind: 's', text: n.Value}, nil
-		}
-		return nil, fmt.Errorf("yamlenc: cannot encode a scalar tagged %s", n.Tag)
-	case yaml.SequenceNode:
-		out := &node{kind: 'q'}
-		for _, c := range n.Content {
-			x, err := fromNode(c, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out.values = append(out.values, x)
-		}
-		return out, nil
-	case yaml.MappingNode:
-		out := &node{kind: 'm'}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind != yaml.ScalarNode {
-				return nil, errors.New("yamlenc: mapping keys must be scalars")
-			}
-			key, err := stringNode(k.Value)
-			if err != nil {
-				return nil, err
-			}
-			v, err := fromNode(n.Content[i+1], depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out.keys = append(out.keys, key.text)
-			out.values = append(out.values, v)
-		}
-		return out, nil
-	}
-	return nil, errors.New("yamlenc: aliases are not supported")
 }
 
 func formatFloat(f float64, bits int) string {
@@ -390,20 +535,20 @@ func formatFloat(f float64, bits int) string {
 	return s
 }
 
-// stringNode writes s plain when that reads back as s in YAML 1.1 and 1.2,
-// single-quoted when it has no line breaks or control characters (no
+// scalarString writes s plain when that reads back as s in YAML 1.1 and
+// 1.2, single-quoted when it has no line breaks or control characters (no
 // escapes but ” to read past), and double-quoted otherwise.
-func stringNode(s string) (*node, error) {
+func scalarString(s string) (string, error) {
 	if !utf8.ValidString(s) {
-		return nil, fmt.Errorf("yamlenc: %q is not valid UTF-8", s)
+		return "", fmt.Errorf("yamlenc: %q is not valid UTF-8", s)
 	}
 	if plainSafe(s) {
-		return &node{kind: 's', text: s}, nil
+		return s, nil
 	}
 	if singleQuotable(s) {
-		return &node{kind: 's', text: "'" + strings.ReplaceAll(s, "'", "''") + "'"}, nil
+		return "'" + strings.ReplaceAll(s, "'", "''") + "'", nil
 	}
-	return &node{kind: 's', text: quote(s)}, nil
+	return quote(s), nil
 }
 
 func singleQuotable(s string) bool {
@@ -553,110 +698,4 @@ func quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
-}
-
-type printer struct {
-	b       []byte
-	compact bool
-}
-
-func (p *printer) indent(n int) {
-	for range n {
-		p.b = append(p.b, ' ')
-	}
-}
-
-func (p *printer) top(n *node) {
-	switch {
-	case n.kind == 'm' && len(n.keys) > 0:
-		p.mapping(n, 0, false)
-	case n.kind == 'q' && len(n.values) > 0:
-		p.sequence(n, 0)
-	default:
-		p.inline(n)
-		p.b = append(p.b, '\n')
-	}
-}
-
-// inline writes a scalar or an empty collection.
-func (p *printer) inline(n *node) {
-	switch n.kind {
-	case 'm':
-		p.b = append(p.b, "{}"...)
-	case 'q':
-		p.b = append(p.b, "[]"...)
-	default:
-		p.b = append(p.b, n.text...)
-	}
-}
-
-func (p *printer) block(n *node) bool {
-	return n.kind == 'm' && len(n.keys) > 0 || n.kind == 'q' && len(n.values) > 0
-}
-
-// mapping writes n's pairs at indentation ind; the first pair continues the
-// current line when first is true (a mapping that is a sequence item).
-func (p *printer) mapping(n *node, ind int, first bool) {
-	for i, k := range n.keys {
-		if i > 0 || !first {
-			p.indent(ind)
-		}
-		p.b = append(p.b, k...)
-		p.b = append(p.b, ':')
-		v := n.values[i]
-		if !p.block(v) {
-			p.b = append(p.b, ' ')
-			p.inline(v)
-			p.b = append(p.b, '\n')
-			continue
-		}
-		p.b = append(p.b, '\n')
-		if v.kind == 'm' {
-			p.mapping(v, ind+2, false)
-		} else if p.compact {
-			p.sequence(v, ind)
-		} else {
-			p.sequence(v, ind+2)
-		}
-	}
-}
-
-func (p *printer) sequence(n *node, ind int) {
-	for _, v := range n.values {
-		p.indent(ind)
-		p.b = append(p.b, '-')
-		switch {
-		case !p.block(v):
-			p.b = append(p.b, ' ')
-			p.inline(v)
-			p.b = append(p.b, '\n')
-		case v.kind == 'm':
-			p.b = append(p.b, ' ')
-			p.mapping(v, ind+2, true)
-		default:
-			p.b = append(p.b, '\n')
-			p.sequence(v, ind+2)
-		}
-	}
-}
-
-// Buffer is a convenience for emitters that write several documents: it
-// appends documents separated by "---".
-type Buffer struct {
-	bytes.Buffer
-	docs int
-}
-
-// Document appends v as the next document.
-func (b *Buffer) Document(v any, o Options) error {
-	if b.docs > 0 {
-		b.WriteString("---\n")
-	}
-	data, err := Append(b.AvailableBuffer(), v, o)
-	if err != nil {
-		return err
-	}
-	b.Write(data)
-	b.docs++
-	return nil
 }
