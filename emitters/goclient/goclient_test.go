@@ -2,6 +2,7 @@ package goclient_test
 
 import (
 	"bytes"
+	"fmt"
 	"go/format"
 	"go/parser"
 	"go/token"
@@ -19,6 +20,7 @@ import (
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/goclient"
 	"github.com/svcgen/svcgen/examples"
+	"github.com/svcgen/svcgen/examples/synth"
 )
 
 // Every example's output: one package per service with dependencies, each
@@ -247,4 +249,44 @@ func TestTrickyNamesCompile(t *testing.T) {
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go vet of the generated packages: %v\n%s", err, msg)
 	}
+}
+
+// The generator lays out its code itself (go/format is too slow to run on
+// every file of a large catalog); a synthetic catalog of every kind, profile,
+// isolation and strategy holds that layout to gofmt's.
+func TestLayoutMatchesGofmt(t *testing.T) {
+	dir := t.TempDir()
+	if err := synth.Write(dir, 60); err != nil {
+		t.Fatal(err)
+	}
+	c, diags, err := compiler.Compile(compiler.Config{Dir: dir})
+	if err != nil || c == nil {
+		t.Fatalf("compile: %v %v", err, diags)
+	}
+	files, err := goclient.Emitter{}.Emit(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no files")
+	}
+	for _, f := range files {
+		formatted, err := format.Source(f.Data)
+		if err != nil {
+			t.Fatalf("%s does not parse: %v", f.Path, err)
+		}
+		if !bytes.Equal(formatted, f.Data) {
+			t.Errorf("%s is not gofmt-clean:\n%s", f.Path, firstDifference(f.Data, formatted))
+		}
+	}
+}
+
+func firstDifference(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := range min(len(g), len(w)) {
+		if g[i] != w[i] {
+			return fmt.Sprintf("line %d:\n  got  %q\n  want %q", i+1, g[i], w[i])
+		}
+	}
+	return "lengths differ"
 }

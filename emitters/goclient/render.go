@@ -3,7 +3,6 @@ package goclient
 import (
 	"bytes"
 	"fmt"
-	"go/format"
 	"net"
 	"strconv"
 	"strings"
@@ -86,11 +85,7 @@ func renderDependencies(c *catalog.Catalog, s *catalog.Service) ([]byte, error) 
 		g.p()
 		renderDependency(g, c, s, d)
 	}
-	src, err := format.Source(g.b.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("formatting %s of %s: %w", DependenciesFile, s.Name, err)
-	}
-	return src, nil
+	return g.layout(), nil
 }
 
 // usage writes the package documentation's examples: a client built once
@@ -376,8 +371,103 @@ func goDuration(d time.Duration) string {
 
 func goFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
-// gen accumulates Go source; format.Source lays it out.
+// gen accumulates Go source, one unindented line at a time; layout then
+// indents and aligns it as gofmt would. (go/format ran on every generated
+// file was a third of a thousand-service build; the tests hold the layout
+// to go/format's on the examples and on synthetic catalogs.)
 type gen struct{ b bytes.Buffer }
+
+// layout indents each line by the braces and parentheses open before it,
+// and aligns runs of single-line key: value elements and const specs the
+// way gofmt's tabwriter does: the keys of a run padded to the longest.
+func (g *gen) layout() []byte {
+	lines := strings.Split(strings.TrimSuffix(g.b.String(), "\n"), "\n")
+	depth := make([]int, len(lines))
+	d := 0
+	for i, l := range lines {
+		code := !strings.HasPrefix(l, "//")
+		if code && (strings.HasPrefix(l, "}") || strings.HasPrefix(l, ")")) {
+			d--
+		}
+		depth[i] = d
+		if code && (strings.HasSuffix(l, "{") || strings.HasSuffix(l, "(")) {
+			d++
+		}
+	}
+	// Alignment runs: consecutive lines at one depth that are single-line
+	// key: value elements (or name = value const specs).
+	pad := make([]int, len(lines))
+	for i := 0; i < len(lines); {
+		k, ok := alignKey(lines[i])
+		if !ok {
+			i++
+			continue
+		}
+		j, width := i, 0
+		for j < len(lines) && depth[j] == depth[i] {
+			kj, ok := alignKey(lines[j])
+			if !ok || kj.sep != k.sep {
+				break
+			}
+			width = max(width, len(kj.key))
+			j++
+		}
+		for x := i; x < j; x++ {
+			kx, _ := alignKey(lines[x])
+			pad[x] = width - len(kx.key)
+		}
+		i = j
+	}
+	var b bytes.Buffer
+	for i, l := range lines {
+		if l == "" {
+			b.WriteByte('\n')
+			continue
+		}
+		for range depth[i] {
+			b.WriteByte('\t')
+		}
+		if pad[i] > 0 {
+			// "Key:" then the padding; "name" then the padding, " = ".
+			k, _ := alignKey(l)
+			b.WriteString(k.key)
+			if k.sep == ": " {
+				b.WriteString(":" + strings.Repeat(" ", pad[i]+1))
+			} else {
+				b.WriteString(strings.Repeat(" ", pad[i]) + " = ")
+			}
+			b.WriteString(l[len(k.key)+len(k.sep):])
+		} else {
+			b.WriteString(l)
+		}
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+type aligned struct{ key, sep string }
+
+// alignKey recognises a line gofmt aligns: "Key: value," (a single-line
+// composite literal element) or "name = value" (a const spec).
+func alignKey(l string) (aligned, bool) {
+	if strings.HasPrefix(l, "//") || strings.HasSuffix(l, "{") {
+		return aligned{}, false
+	}
+	i := 0
+	for i < len(l) && (l[i] == '_' || l[i] >= 'a' && l[i] <= 'z' || l[i] >= 'A' && l[i] <= 'Z' || i > 0 && l[i] >= '0' && l[i] <= '9') {
+		i++
+	}
+	if i == 0 {
+		return aligned{}, false
+	}
+	switch {
+	case strings.HasPrefix(l[i:], ": ") && strings.HasSuffix(l, ","):
+		return aligned{l[:i], ": "}, true
+	case strings.HasPrefix(l[i:], " = "):
+		return aligned{l[:i], " = "}, true
+	}
+	return aligned{}, false
+}
 
 func (g *gen) p(parts ...string) {
 	for _, s := range parts {
