@@ -23,7 +23,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -79,6 +79,32 @@ var (
 
 const maxDepth = 100
 
+// typeInfo caches what resolve asks of a type: method-set checks cost more
+// than the rest of encoding a scalar.
+type typeInfo struct {
+	marshaler, textMarshaler       bool // the type's own methods
+	ptrMarshaler, ptrTextMarshaler bool // through its pointer
+	isZeroer                       bool
+}
+
+var typeInfos sync.Map // reflect.Type → *typeInfo
+
+func infoOf(t reflect.Type) *typeInfo {
+	if ti, ok := typeInfos.Load(t); ok {
+		return ti.(*typeInfo)
+	}
+	pt := reflect.PointerTo(t)
+	ti := &typeInfo{
+		marshaler:        t.Implements(marshalerType),
+		textMarshaler:    t.Implements(textMarshalerType),
+		ptrMarshaler:     pt.Implements(marshalerType),
+		ptrTextMarshaler: pt.Implements(textMarshalerType),
+		isZeroer:         t.Implements(isZeroerType),
+	}
+	typeInfos.Store(t, ti)
+	return ti
+}
+
 type encoder struct {
 	b       []byte
 	compact bool
@@ -126,7 +152,8 @@ func (e *encoder) resolve(v reflect.Value, depth int) (resolved, error) {
 		if (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil() {
 			return resolved{text: "null"}, nil
 		}
-		if t.Implements(marshalerType) {
+		ti := infoOf(t)
+		if ti.marshaler {
 			out, err := v.Interface().(yaml.Marshaler).MarshalYAML()
 			if err != nil {
 				return resolved{}, err
@@ -134,7 +161,7 @@ func (e *encoder) resolve(v reflect.Value, depth int) (resolved, error) {
 			v = reflect.ValueOf(out)
 			continue
 		}
-		if t.Implements(textMarshalerType) {
+		if ti.textMarshaler {
 			text, err := v.Interface().(encoding.TextMarshaler).MarshalText()
 			if err != nil {
 				return resolved{}, err
@@ -142,11 +169,9 @@ func (e *encoder) resolve(v reflect.Value, depth int) (resolved, error) {
 			s, err := scalarString(string(text))
 			return resolved{text: s}, err
 		}
-		if v.CanAddr() {
-			if pt := reflect.PointerTo(t); pt.Implements(marshalerType) || pt.Implements(textMarshalerType) {
-				v = v.Addr()
-				continue
-			}
+		if (ti.ptrMarshaler || ti.ptrTextMarshaler) && v.CanAddr() {
+			v = v.Addr()
+			continue
 		}
 		switch v.Kind() {
 		case reflect.Pointer, reflect.Interface:
@@ -311,7 +336,7 @@ func (e *encoder) mapEntries(v reflect.Value, depth int, emit func(string, resol
 		}
 		entries = append(entries, entry{key, it.Value()})
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.key, b.key) })
 	for _, en := range entries {
 		key, err := scalarString(en.key)
 		if err != nil {
@@ -492,7 +517,7 @@ type isZeroer interface{ IsZero() bool }
 // isEmpty is omitempty's test, as go.yaml.in/yaml/v3 applies it: zero
 // values, empty collections, and values whose IsZero method says so.
 func isEmpty(v reflect.Value) bool {
-	if v.Type().Implements(isZeroerType) {
+	if infoOf(v.Type()).isZeroer {
 		if (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil() {
 			return true
 		}
@@ -539,11 +564,11 @@ func formatFloat(f float64, bits int) string {
 // 1.2, single-quoted when it has no line breaks or control characters (no
 // escapes but ” to read past), and double-quoted otherwise.
 func scalarString(s string) (string, error) {
+	if plainSafe(s) { // ASCII only, so valid UTF-8
+		return s, nil
+	}
 	if !utf8.ValidString(s) {
 		return "", fmt.Errorf("yamlenc: %q is not valid UTF-8", s)
-	}
-	if plainSafe(s) {
-		return s, nil
 	}
 	if singleQuotable(s) {
 		return "'" + strings.ReplaceAll(s, "'", "''") + "'", nil
@@ -589,7 +614,7 @@ var reserved = map[string]bool{
 }
 
 func plainSafe(s string) bool {
-	if s == "" || len(s) > 512 || reserved[s] {
+	if s == "" || len(s) > 512 || len(s) <= 5 && reserved[s] {
 		return false
 	}
 	c := s[0]
