@@ -5,6 +5,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/svcgen/svcgen/catalog"
 )
@@ -55,20 +56,46 @@ func (o *Output) Files() []File {
 	return all
 }
 
-// Render runs the emitters over c and checks that their paths are safe and
-// distinct. An emitter's error is a bug in svcgen, not in the catalog (the
-// compiler checked it), and is returned as such.
+// Render runs the emitters over c and returns their files. An emitter's
+// error is a bug in svcgen, not in the catalog (the compiler checked it),
+// and is returned as such.
 func Render(c *catalog.Catalog, emitters []Emitter) (*Output, error) {
 	out := &Output{Targets: make([]Target, len(emitters))}
+	_, err := RenderTo(c, emitters, func(i int, files []File) error {
+		out.Targets[i] = Target{Name: emitters[i].Name(), Files: files}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := out.CheckPaths(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Stat is what one emitter produced, without the files.
+type Stat struct {
+	Name  string
+	Files int
+	Bytes int
+}
+
+// RenderTo runs the emitters concurrently and hands each one's files,
+// sorted by path and with their paths checked, to sink (which may be called
+// from several goroutines) as soon as the emitter is done, so that a build
+// can write one target while others still render, and need not hold all of
+// them in memory. The stats are in the emitters' order.
+func RenderTo(c *catalog.Catalog, emitters []Emitter, sink func(i int, files []File) error) ([]Stat, error) {
+	stats := make([]Stat, len(emitters))
 	errs := make([]error, len(emitters))
-	done := make(chan int, len(emitters))
+	var wg sync.WaitGroup
 	for i, e := range emitters {
-		go func() {
+		wg.Go(func() {
 			defer func() {
 				if r := recover(); r != nil {
 					errs[i] = fmt.Errorf("%s emitter panicked: %v", e.Name(), r)
 				}
-				done <- i
 			}()
 			files, err := e.Emit(c)
 			if err != nil {
@@ -76,39 +103,47 @@ func Render(c *catalog.Catalog, emitters []Emitter) (*Output, error) {
 				return
 			}
 			sort.Slice(files, func(a, b int) bool { return files[a].Path < files[b].Path })
-			out.Targets[i] = Target{Name: e.Name(), Files: files}
-		}()
+			st := Stat{Name: e.Name(), Files: len(files)}
+			for _, f := range files {
+				if err := CheckPath(f.Path); err != nil {
+					errs[i] = fmt.Errorf("%s emitter: %w", e.Name(), err)
+					return
+				}
+				st.Bytes += len(f.Data)
+			}
+			stats[i] = st
+			errs[i] = sink(i, files)
+		})
 	}
-	for range emitters {
-		<-done
-	}
+	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
 	}
+	return stats, nil
+}
+
+// CheckPaths refuses two files at one path and a path that is both a file
+// and a directory of others, across all targets.
+func (o *Output) CheckPaths() error {
 	owner := map[string]string{}
-	for _, t := range out.Targets {
+	for _, t := range o.Targets {
 		for _, f := range t.Files {
-			if err := CheckPath(f.Path); err != nil {
-				return nil, fmt.Errorf("%s emitter: %w", t.Name, err)
-			}
 			if prev, ok := owner[f.Path]; ok {
-				return nil, fmt.Errorf("%s and %s emitters both write %s", prev, t.Name, f.Path)
+				return fmt.Errorf("%s and %s emitters both write %s", prev, t.Name, f.Path)
 			}
 			owner[f.Path] = t.Name
 		}
 	}
-	// A path that is a file for one emitter and a directory for another
-	// cannot be written.
 	for p := range owner {
 		for dir := path.Dir(p); dir != "."; dir = path.Dir(dir) {
 			if _, ok := owner[dir]; ok {
-				return nil, fmt.Errorf("%s is both a file and the directory of %s", dir, p)
+				return fmt.Errorf("%s is both a file and the directory of %s", dir, p)
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // ManifestName is the file in which svcgen lists the files it wrote into an

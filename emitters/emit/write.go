@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Result says what Write changed.
@@ -22,146 +23,220 @@ type Result struct {
 	Written, Removed []string
 }
 
-// Write replaces dir's generated files with files, atomically.
-//
-// The new contents are staged in a sibling directory: the files svcgen
-// generated before (listed in dir's manifest) are left out, every other entry
-// (the user's own files, symlinks as links) is carried over without following
-// links, the new files and the manifest are written, and the staged directory
-// then takes dir's place in one rename. On any error dir is left exactly as it
-// was. A user's file at a path svcgen now wants is an error, never
-// overwritten.
+// Write replaces dir's generated files with files, atomically: NewWriter,
+// Add and Commit in one call.
 func Write(dir string, files []File) (Result, error) {
-	for _, f := range files {
-		if err := CheckPath(f.Path); err != nil {
-			return Result{}, err
-		}
+	w, err := NewWriter(dir)
+	if err != nil {
+		return Result{}, err
 	}
-	files = sortedFiles(files)
+	if err := w.Add(sortedFiles(files)); err != nil {
+		w.Abort()
+		return Result{}, err
+	}
+	return w.Commit()
+}
+
+// Writer replaces an output directory's generated files, atomically.
+//
+// The new contents are staged in a sibling directory as they arrive (Add),
+// so a build need not hold every target's output in memory at once: files
+// unchanged since the last build are hard-linked from the output directory,
+// the others written. Commit then carries over every entry svcgen did not
+// generate (the user's own files, symlinks as links, nothing followed),
+// writes the manifest, and puts the staged directory in dir's place in one
+// rename. On any error, or Abort, dir is left exactly as it was. A user's
+// file at a path svcgen now wants is an error, never overwritten; so is a
+// generated file whose directory in dir is a link or a user's file.
+type Writer struct {
+	dir, abs string
+	exists   bool
+	mode     fs.FileMode
+	old      map[string]bool // the generated files of the last build (its manifest)
+	stage    string
+
+	mu    sync.Mutex
+	paths map[string]bool // files added
+	dirs  map[string]bool // their directories
+	res   Result
+	err   error
+}
+
+// NewWriter checks dir (absent, or a directory that is not a link) and
+// starts a staging directory beside it.
+func NewWriter(dir string) (*Writer, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return Result{}, err
+		return nil, err
 	}
+	w := &Writer{dir: dir, abs: abs, mode: 0o755, old: map[string]bool{}, paths: map[string]bool{}, dirs: map[string]bool{}}
 	st, err := os.Lstat(abs)
-	exists := err == nil
+	w.exists = err == nil
 	switch {
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return Result{}, err
-	case exists && st.Mode()&fs.ModeSymlink != 0:
-		return Result{}, fmt.Errorf("output directory %s is a symbolic link: svcgen replaces the directory and does not follow links; use the link's target", dir)
-	case exists && !st.IsDir():
-		return Result{}, fmt.Errorf("output %s exists and is not a directory", dir)
+		return nil, err
+	case w.exists && st.Mode()&fs.ModeSymlink != 0:
+		return nil, fmt.Errorf("output directory %s is a symbolic link: svcgen replaces the directory and does not follow links; use the link's target", dir)
+	case w.exists && !st.IsDir():
+		return nil, fmt.Errorf("output %s exists and is not a directory", dir)
 	}
-
-	old := map[string]bool{}
-	if exists {
-		if old, err = readManifest(abs); err != nil {
-			return Result{}, err
+	if w.exists {
+		w.mode = st.Mode().Perm()
+		if w.old, err = readManifest(abs); err != nil {
+			return nil, err
 		}
 	}
-	res, err := plan(abs, exists, old, files)
-	if err != nil || !res.Changed {
-		return res, err
+	if w.stage, err = os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".svcgen-stage-"); err != nil {
+		return nil, err
 	}
+	return w, nil
+}
 
-	stage, err := os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".svcgen-stage-")
-	if err != nil {
-		return Result{}, err
+// Add stages files. It may be called from several goroutines; after an
+// error every later call fails too, and the build must Abort.
+func (w *Writer) Add(files []File) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
 	}
+	for _, f := range files {
+		if err := w.add(f); err != nil {
+			w.err = err
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *Writer) add(f File) error {
+	if err := CheckPath(f.Path); err != nil {
+		return err
+	}
+	if w.paths[f.Path] {
+		return fmt.Errorf("two files at %s", f.Path)
+	}
+	if w.dirs[f.Path] {
+		return fmt.Errorf("%s is both a file and a directory of other files", f.Path)
+	}
+	for d := path.Dir(f.Path); d != "."; d = path.Dir(d) {
+		if w.paths[d] {
+			return fmt.Errorf("%s is both a file and the directory of %s", d, f.Path)
+		}
+		w.dirs[d] = true
+	}
+	w.paths[f.Path] = true
+
+	target := filepath.Join(w.stage, filepath.FromSlash(f.Path))
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return err
+	}
+	same, err := w.unchanged(f)
+	if err != nil {
+		return err
+	}
+	if same {
+		// The last build's bytes: link them rather than write them again.
+		if err := os.Link(filepath.Join(w.abs, filepath.FromSlash(f.Path)), target); err == nil {
+			return nil
+		}
+	} else {
+		w.res.Written = append(w.res.Written, f.Path)
+	}
+	return os.WriteFile(target, f.Data, 0o644)
+}
+
+// unchanged reports whether dir holds f as svcgen wrote it last time. A file
+// at f's path that svcgen did not write is an error.
+func (w *Writer) unchanged(f File) (bool, error) {
+	if !w.exists {
+		return false, nil
+	}
+	if err := checkParents(w.abs, f.Path, w.old); err != nil {
+		return false, err
+	}
+	p := filepath.Join(w.abs, filepath.FromSlash(f.Path))
+	st, err := os.Lstat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || isNotDir(err):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	if !w.old[f.Path] {
+		return false, fmt.Errorf("%s exists and was not written by svcgen (it is not in %s): move it away or choose another output directory", p, ManifestName)
+	}
+	if !st.Mode().IsRegular() || st.Size() != int64(len(f.Data)) {
+		return false, nil
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(data, f.Data), nil
+}
+
+// Abort drops the staged files; dir is untouched.
+func (w *Writer) Abort() {
+	os.RemoveAll(w.stage)
+}
+
+// Commit puts the staged files in dir's place, unless they are what dir
+// already holds.
+func (w *Writer) Commit() (Result, error) {
 	committed := false
 	defer func() {
 		if !committed {
-			os.RemoveAll(stage)
+			w.Abort()
 		}
 	}()
-	mode := fs.FileMode(0o755)
-	if exists {
-		mode = st.Mode().Perm()
-		if err := carryOver(abs, stage, old, files); err != nil {
+	if w.err != nil {
+		return Result{}, w.err
+	}
+	var files []string
+	for p := range w.paths {
+		files = append(files, p)
+	}
+	sort.Strings(files)
+	sort.Strings(w.res.Written)
+	for p := range w.old {
+		if !w.paths[p] {
+			w.res.Removed = append(w.res.Removed, p)
+		}
+	}
+	sort.Strings(w.res.Removed)
+	manifest := manifestOf(files)
+	w.res.Changed = !w.exists || len(w.res.Written) > 0 || len(w.res.Removed) > 0
+	if !w.res.Changed {
+		// Same files; the manifest may still be missing or stale.
+		data, err := os.ReadFile(filepath.Join(w.abs, ManifestName))
+		w.res.Changed = err != nil || !bytes.Equal(data, manifest)
+	}
+	if !w.res.Changed {
+		return w.res, nil // nothing to do: dir keeps its files and their times
+	}
+	if w.exists {
+		if err := carryOver(w.abs, w.stage, w.old, w.paths); err != nil {
 			return Result{}, err
 		}
 	}
-	if err := os.Chmod(stage, mode); err != nil {
+	if err := os.Chmod(w.stage, w.mode); err != nil {
 		return Result{}, err
 	}
-	for _, f := range files {
-		target := filepath.Join(stage, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return Result{}, err
-		}
-		if err := os.WriteFile(target, f.Data, 0o644); err != nil {
-			return Result{}, err
-		}
-	}
-	if err := os.WriteFile(filepath.Join(stage, ManifestName), Manifest(files), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(w.stage, ManifestName), manifest, 0o644); err != nil {
 		return Result{}, err
 	}
-	if err := swap(stage, abs, exists); err != nil {
+	if err := swap(w.stage, w.abs, w.exists); err != nil {
 		return Result{}, err
 	}
 	committed = true
-	return res, nil
+	return w.res, nil
 }
 
 func sortedFiles(files []File) []File {
 	out := append([]File(nil), files...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
-}
-
-// plan compares the directory with the new files without touching it.
-func plan(abs string, exists bool, old map[string]bool, files []File) (Result, error) {
-	var res Result
-	want := map[string]bool{}
-	for _, f := range files {
-		want[f.Path] = true
-		p := filepath.Join(abs, filepath.FromSlash(f.Path))
-		if !exists {
-			res.Written = append(res.Written, f.Path)
-			continue
-		}
-		if err := checkParents(abs, f.Path, old); err != nil {
-			return Result{}, err
-		}
-		st, err := os.Lstat(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist) || isNotDir(err):
-			res.Written = append(res.Written, f.Path)
-			continue
-		case err != nil:
-			return Result{}, err
-		}
-		if !old[f.Path] {
-			return Result{}, fmt.Errorf("%s exists and was not written by svcgen (it is not in %s): move it away or choose another output directory",
-				filepath.Join(abs, filepath.FromSlash(f.Path)), ManifestName)
-		}
-		if !st.Mode().IsRegular() {
-			res.Written = append(res.Written, f.Path)
-			continue
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return Result{}, err
-		}
-		if !bytes.Equal(data, f.Data) {
-			res.Written = append(res.Written, f.Path)
-		}
-	}
-	for p := range old {
-		if !want[p] {
-			res.Removed = append(res.Removed, p)
-		}
-	}
-	sort.Strings(res.Removed)
-	res.Changed = len(res.Written) > 0 || len(res.Removed) > 0
-	if exists && !res.Changed {
-		// Same files; the manifest may still be missing or stale.
-		data, err := os.ReadFile(filepath.Join(abs, ManifestName))
-		if err != nil || !bytes.Equal(data, Manifest(files)) {
-			res.Changed = true
-		}
-	}
-	return res, nil
 }
 
 // checkParents refuses a file whose directory, in the output directory, is
@@ -200,11 +275,7 @@ func isNotDir(err error) bool {
 // carryOver copies everything in src that svcgen did not generate into dst:
 // directories are recreated, regular files hard-linked (or copied across
 // devices), symbolic links recreated as links. Nothing is followed.
-func carryOver(src, dst string, generated map[string]bool, files []File) error {
-	newPaths := map[string]bool{}
-	for _, f := range files {
-		newPaths[f.Path] = true
-	}
+func carryOver(src, dst string, generated, newPaths map[string]bool) error {
 	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -230,7 +301,12 @@ func carryOver(src, dst string, generated map[string]bool, files []File) error {
 		}
 		switch {
 		case d.IsDir():
-			return os.MkdirAll(target, info.Mode().Perm()|0o700)
+			if err := os.MkdirAll(target, info.Mode().Perm()|0o700); err != nil {
+				return err
+			}
+			// The directory may hold staged files already: give it the
+			// user's mode either way.
+			return os.Chmod(target, info.Mode().Perm()|0o700)
 		case info.Mode()&fs.ModeSymlink != 0:
 			link, err := os.Readlink(p)
 			if err != nil {
@@ -267,11 +343,20 @@ func copyFile(src, dst string, mode fs.FileMode) error {
 
 // Manifest renders the manifest of files: one path a line, sorted.
 func Manifest(files []File) []byte {
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.Path
+	}
+	sort.Strings(paths)
+	return manifestOf(paths)
+}
+
+func manifestOf(sorted []string) []byte {
 	var b bytes.Buffer
 	b.WriteString("# Files generated by svcgen. DO NOT EDIT.\n")
 	b.WriteString("# svcgen rewrites and removes only the files listed here.\n")
-	for _, f := range sortedFiles(files) {
-		b.WriteString(f.Path)
+	for _, p := range sorted {
+		b.WriteString(p)
 		b.WriteByte('\n')
 	}
 	return b.Bytes()

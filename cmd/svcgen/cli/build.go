@@ -33,15 +33,24 @@ Files svcgen did not write there are kept; its own stale files are removed.`,
 			if err != nil {
 				return err
 			}
-			output, err := emit.Render(c, all.Emitters())
-			if err != nil {
-				return usageErrorf("%v", err)
-			}
-			res, err := emit.Write(out, output.Files())
+			w, err := emit.NewWriter(out)
 			if err != nil {
 				return usageErrorf("writing %s: %v", out, err)
 			}
-			e.summary(output, out, res)
+			// Each target is staged as soon as it is rendered, while the
+			// others still render; nothing replaces out until Commit.
+			stats, err := emit.RenderTo(c, all.Emitters(), func(_ int, files []emit.File) error {
+				return w.Add(files)
+			})
+			if err != nil {
+				w.Abort()
+				return usageErrorf("writing %s: %v", out, err)
+			}
+			res, err := w.Commit()
+			if err != nil {
+				return usageErrorf("writing %s: %v", out, err)
+			}
+			e.summary(stats, out, res)
 			return nil
 		},
 	}
@@ -51,11 +60,11 @@ Files svcgen did not write there are kept; its own stale files are removed.`,
 }
 
 // summary prints one line per target and one for the directory.
-func (e *env) summary(o *emit.Output, out string, res emit.Result) {
+func (e *env) summary(stats []emit.Stat, out string, res emit.Result) {
 	total := 0
-	for _, t := range o.Targets {
-		total += len(t.Files)
-		fmt.Fprintf(e.stdout, "%-13s %4d %-5s %10s\n", t.Name, len(t.Files), plural(len(t.Files), "file"), size(t.Bytes()))
+	for _, t := range stats {
+		total += t.Files
+		fmt.Fprintf(e.stdout, "%-13s %4d %-5s %10s\n", t.Name, t.Files, plural(t.Files, "file"), size(t.Bytes))
 	}
 	if !res.Changed {
 		fmt.Fprintf(e.stdout, "%s: %d files, up to date\n", out, total)
