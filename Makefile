@@ -48,6 +48,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime=$(FUZZTIME) ./compiler/
 	$(GO) test -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime=$(FUZZTIME) ./emitters/emit/
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckPath$$' -fuzztime=$(FUZZTIME) ./emitters/emit/
+	$(GO) test -run '^$$' -fuzz '^FuzzSelectorRoundTrip$$' -fuzztime=$(FUZZTIME) ./emitters/prometheus/
+	$(GO) test -run '^$$' -fuzz '^FuzzString$$' -fuzztime=$(FUZZTIME) ./emitters/yamlenc/
 
 clean:
 	rm -rf bin gen
