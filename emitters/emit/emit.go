@@ -25,6 +25,27 @@ type Emitter interface {
 	Emit(c *catalog.Catalog) ([]File, error)
 }
 
+// Streamer is an Emitter that hands its files over as it produces them, so
+// that a build need not hold a large target in memory at once. out may be
+// called from several goroutines; EmitTo stops at out's first error.
+type Streamer interface {
+	Emitter
+	EmitTo(c *catalog.Catalog, out func(File) error) error
+}
+
+// Collect is Emit for a Streamer: its files, in the order produced.
+func Collect(c *catalog.Catalog, s Streamer) ([]File, error) {
+	var mu sync.Mutex
+	var files []File
+	err := s.EmitTo(c, func(f File) error {
+		mu.Lock()
+		files = append(files, f)
+		mu.Unlock()
+		return nil
+	})
+	return files, err
+}
+
 // Target is what one emitter produced.
 type Target struct {
 	Name  string
@@ -61,12 +82,21 @@ func (o *Output) Files() []File {
 // and is returned as such.
 func Render(c *catalog.Catalog, emitters []Emitter) (*Output, error) {
 	out := &Output{Targets: make([]Target, len(emitters))}
+	for i, e := range emitters {
+		out.Targets[i].Name = e.Name()
+	}
+	var mu sync.Mutex
 	_, err := RenderTo(c, emitters, func(i int, files []File) error {
-		out.Targets[i] = Target{Name: emitters[i].Name(), Files: files}
+		mu.Lock()
+		out.Targets[i].Files = append(out.Targets[i].Files, files...)
+		mu.Unlock()
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, t := range out.Targets {
+		sort.Slice(t.Files, func(a, b int) bool { return t.Files[a].Path < t.Files[b].Path })
 	}
 	if err := out.CheckPaths(); err != nil {
 		return nil, err
@@ -81,11 +111,12 @@ type Stat struct {
 	Bytes int
 }
 
-// RenderTo runs the emitters concurrently and hands each one's files,
-// sorted by path and with their paths checked, to sink (which may be called
-// from several goroutines) as soon as the emitter is done, so that a build
-// can write one target while others still render, and need not hold all of
-// them in memory. The stats are in the emitters' order.
+// RenderTo runs the emitters concurrently and hands their files, with their
+// paths checked, to sink (which may be called from several goroutines): a
+// Streamer's file by file as it produces them, another's all at once,
+// sorted by path, when it is done. A build thus writes one target while
+// others still render, and need not hold all of them in memory. The stats
+// are in the emitters' order.
 func RenderTo(c *catalog.Catalog, emitters []Emitter, sink func(i int, files []File) error) ([]Stat, error) {
 	stats := make([]Stat, len(emitters))
 	errs := make([]error, len(emitters))
@@ -97,6 +128,24 @@ func RenderTo(c *catalog.Catalog, emitters []Emitter, sink func(i int, files []F
 					errs[i] = fmt.Errorf("%s emitter panicked: %v", e.Name(), r)
 				}
 			}()
+			if s, ok := e.(Streamer); ok {
+				var mu sync.Mutex
+				stats[i].Name = e.Name()
+				err := s.EmitTo(c, func(f File) error {
+					if err := CheckPath(f.Path); err != nil {
+						return err
+					}
+					mu.Lock()
+					stats[i].Files++
+					stats[i].Bytes += len(f.Data)
+					mu.Unlock()
+					return sink(i, []File{f})
+				})
+				if err != nil {
+					errs[i] = fmt.Errorf("%s emitter: %w", e.Name(), err)
+				}
+				return
+			}
 			files, err := e.Emit(c)
 			if err != nil {
 				errs[i] = fmt.Errorf("%s emitter: %w", e.Name(), err)

@@ -14,24 +14,29 @@ type Emitter struct{}
 func (Emitter) Name() string { return Target }
 
 // Emit implements emit.Emitter.
-func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
-	var files []emit.File
+func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
+
+// EmitTo implements emit.Streamer: a package's files go to out as soon as
+// they are rendered.
+func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 	for _, s := range c.Services {
 		if len(s.Dependencies) == 0 {
 			continue
 		}
 		deps, err := renderDependencies(c, s)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		runtime, err := renderRuntime(PackageName(s.Name))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		files = append(files,
-			emit.File{Path: path.Join(Dir(s.Name), DependenciesFile), Data: deps},
-			emit.File{Path: path.Join(Dir(s.Name), RuntimeFile), Data: runtime},
-		)
+		if err := out(emit.File{Path: path.Join(Dir(s.Name), DependenciesFile), Data: deps}); err != nil {
+			return err
+		}
+		if err := out(emit.File{Path: path.Join(Dir(s.Name), RuntimeFile), Data: runtime}); err != nil {
+			return err
+		}
 	}
-	return files, nil
+	return nil
 }

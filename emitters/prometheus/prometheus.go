@@ -28,38 +28,43 @@ type Emitter struct{}
 // Name implements emit.Emitter.
 func (Emitter) Name() string { return Dir }
 
-// Emit implements emit.Emitter: two files per service, in service order.
-// Services are independent, so they are rendered side by side.
-func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
+// Emit implements emit.Emitter: two files per service.
+func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
+
+// EmitTo implements emit.Streamer: a service's two files go to out as soon
+// as they are rendered (a thousand services' rules and tests are some 80
+// MB). Services are independent, so they are rendered side by side.
+func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 	e, err := newEnv(c)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	n := len(c.Services)
-	files := make([]emit.File, 2*n)
 	errs := make([]error, n)
 	var next atomic.Int64
+	var failed atomic.Bool
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Go(func() {
 			var buf bytes.Buffer
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+			for i := int(next.Add(1)) - 1; i < n && !failed.Load(); i = int(next.Add(1)) - 1 {
 				s := c.Services[i]
 				rules, tests, err := e.files(s, &buf)
+				if err == nil {
+					err = out(emit.File{Path: RulesPath(s.Name), Data: rules})
+				}
+				if err == nil {
+					err = out(emit.File{Path: TestPath(s.Name), Data: tests})
+				}
 				if err != nil {
 					errs[i] = fmt.Errorf("service %s: %w", s.Name, err)
-					continue
+					failed.Store(true)
 				}
-				files[2*i] = emit.File{Path: RulesPath(s.Name), Data: rules}
-				files[2*i+1] = emit.File{Path: TestPath(s.Name), Data: tests}
 			}
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return files, nil
+	return errors.Join(errs...)
 }
 
 // files renders a service's rules and unit tests.
