@@ -37,4 +37,8 @@ var registry = []*Rule{
 	resourceQuantities,
 	rolloutCannotProgress,
 	serviceNameDNS1035,
+
+	// Grafana
+	dashboardTagLength,
+	dashboardUIDUnique,
 }

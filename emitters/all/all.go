@@ -7,6 +7,7 @@ import (
 	"github.com/svcgen/svcgen/emitters/catalogjson"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/goclient"
+	"github.com/svcgen/svcgen/emitters/grafana"
 	"github.com/svcgen/svcgen/emitters/istio"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
 	"github.com/svcgen/svcgen/emitters/prometheus"
@@ -18,6 +19,7 @@ func Emitters() []emit.Emitter {
 		catalogjson.Emitter{},
 		prometheus.Emitter{},
 		alertmanager.Emitter{},
+		grafana.Emitter{},
 		kubernetes.Emitter{},
 		istio.Emitter{},
 		goclient.Emitter{},
