@@ -58,6 +58,8 @@ type Writer struct {
 	mu    sync.Mutex
 	paths map[string]bool // files added
 	dirs  map[string]bool // their directories
+	made  map[string]bool // directories made in the stage
+	safe  map[string]bool // directories of dir checked by checkParents
 	res   Result
 	err   error
 }
@@ -69,7 +71,8 @@ func NewWriter(dir string) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{dir: dir, abs: abs, mode: 0o755, old: map[string]bool{}, paths: map[string]bool{}, dirs: map[string]bool{}}
+	w := &Writer{dir: dir, abs: abs, mode: 0o755, old: map[string]bool{}, paths: map[string]bool{}, dirs: map[string]bool{},
+		made: map[string]bool{}, safe: map[string]bool{}}
 	st, err := os.Lstat(abs)
 	w.exists = err == nil
 	switch {
@@ -128,8 +131,11 @@ func (w *Writer) add(f File) error {
 	w.paths[f.Path] = true
 
 	target := filepath.Join(w.stage, filepath.FromSlash(f.Path))
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return err
+	if d := path.Dir(f.Path); !w.made[d] {
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		w.made[d] = true
 	}
 	same, err := w.unchanged(f)
 	if err != nil {
@@ -152,8 +158,11 @@ func (w *Writer) unchanged(f File) (bool, error) {
 	if !w.exists {
 		return false, nil
 	}
-	if err := checkParents(w.abs, f.Path, w.old); err != nil {
-		return false, err
+	if d := path.Dir(f.Path); !w.safe[d] {
+		if err := checkParents(w.abs, f.Path, w.old); err != nil {
+			return false, err
+		}
+		w.safe[d] = true
 	}
 	p := filepath.Join(w.abs, filepath.FromSlash(f.Path))
 	st, err := os.Lstat(p)
