@@ -30,6 +30,10 @@ type srcFile struct {
 	name string // absolute
 	data []byte
 	syn  *ast.File
+	// Of a plain file: whether it has catalog-wide fields, and teams among
+	// them; the services it declares.
+	global, teams bool
+	services      []string
 }
 
 // readSource reads and parses the .cue files of dir. Files CUE would skip
@@ -158,9 +162,11 @@ func parallel(n int, f func(i int)) {
 // keeps only a few chunks' evaluation graphs in memory at once. A catalog
 // that uses any other CUE feature is evaluated whole.
 
-// plain reports whether every file is plain data.
+// plain reports whether every file is plain data, and notes what each file
+// declares for chunks.
 func (s *source) plain() bool {
-	for _, f := range s.files {
+	for i := range s.files {
+		f := &s.files[i]
 		for _, d := range f.syn.Decls {
 			switch d := d.(type) {
 			case *ast.Package, *ast.CommentGroup:
@@ -168,9 +174,20 @@ func (s *source) plain() bool {
 				if !plainField(d) {
 					return false
 				}
+				switch name, _, _ := ast.LabelName(d.Label); name {
+				case "services":
+				case "teams":
+					f.teams = true
+				default:
+					f.global = true
+				}
 			default:
 				return false
 			}
+		}
+		for _, svc := range serviceFields(f.syn) {
+			name, _, _ := ast.LabelName(svc.Label)
+			f.services = append(f.services, name)
 		}
 	}
 	return true
@@ -244,7 +261,8 @@ func plainLiteral(l *ast.BasicLit) bool {
 }
 
 // chunk is one evaluation of a plain catalog: the catalog-wide fields of
-// every file and the services named in owns.
+// every file (teams only in the primary chunk) and the services named in
+// owns.
 type chunk struct {
 	owns    map[string]bool
 	primary bool // lowers settings and teams
@@ -275,8 +293,7 @@ func (s *source) serviceNames() []string {
 	seen := map[string]bool{}
 	var names []string
 	for _, f := range s.files {
-		for _, svc := range serviceFields(f.syn) {
-			name, _, _ := ast.LabelName(svc.Label)
+		for _, name := range f.services {
 			if !seen[name] {
 				seen[name] = true
 				names = append(names, name)
@@ -330,7 +347,15 @@ func (s *source) syntax(c chunk) ([]*ast.File, error) {
 				keep = append(keep, d)
 				continue
 			}
-			if name, _, _ := ast.LabelName(fd.Label); name != "services" {
+			name, _, _ := ast.LabelName(fd.Label)
+			if name == "teams" && !c.primary {
+				// Only the primary chunk lowers teams; services do not read
+				// them (the rules check references on the merged model).
+				// Evaluating every team in every chunk would make a catalog
+				// whose teams grow with its services quadratic.
+				continue
+			}
+			if name != "services" {
 				keep = append(keep, d)
 				continue
 			}
@@ -360,19 +385,14 @@ func (s *source) syntax(c chunk) ([]*ast.File, error) {
 }
 
 // needed reports whether a chunk reads the file: it has catalog-wide fields
-// (settings, teams, matrices) or services the chunk owns.
+// (settings, matrices; teams for the primary chunk) or services the chunk
+// owns.
 func (f srcFile) needed(c chunk) bool {
-	for _, d := range f.syn.Decls {
-		fd, ok := d.(*ast.Field)
-		if !ok {
-			continue
-		}
-		if name, _, _ := ast.LabelName(fd.Label); name != "services" {
-			return true
-		}
+	if f.global || f.teams && c.primary {
+		return true
 	}
-	for _, svc := range serviceFields(f.syn) {
-		if name, _, _ := ast.LabelName(svc.Label); c.owns[name] {
+	for _, name := range f.services {
+		if c.owns[name] {
 			return true
 		}
 	}

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -28,6 +30,13 @@ Files svcgen did not write there are kept; its own stale files are removed.`,
 			dir := catalogDir(args)
 			if err := checkOutputDir(dir, out); err != nil {
 				return err
+			}
+			// A build allocates its whole output besides the evaluation:
+			// at GOGC=200 the collector runs half as often, a tenth of a
+			// large build's time, for some 60 MB more at a thousand
+			// services. GOGC in the environment still decides.
+			if os.Getenv("GOGC") == "" {
+				debug.SetGCPercent(200)
 			}
 			c, _, err := e.compile(dir, e.stderr)
 			if err != nil {
