@@ -138,41 +138,40 @@ func (r *reader) settings(v *node) catalog.Settings {
 func (r *reader) team(m member) *catalog.Team {
 	t := &catalog.Team{Name: m.name, Pos: m.pos, Sources: catalog.Sources{}}
 	rv := m.n.get("receivers")
-	if x := rv.get("slack"); x.Exists() {
-		t.Slack = &catalog.Slack{}
+	// receiver reads a receiver of kind: its one file (or address) field and
+	// sendResolved. It reports whether the team has one.
+	receiver := func(kind, field string, dst *string, sendResolved *bool) bool {
+		x := rv.get(kind)
+		if !x.Exists() {
+			return false
+		}
 		ly := []layer{user(x)}
-		r.str(&t.Slack.Channel, t.Sources, "receivers.slack.channel", ly, "channel")
-		r.str(&t.Slack.APIURLFile, t.Sources, "receivers.slack.apiURLFile", ly, "apiURLFile")
-		r.boolean(&t.Slack.SendResolved, t.Sources, "receivers.slack.sendResolved", ly, "sendResolved")
-		t.Sources["receivers.slack"] = catalog.Source{Pos: r.pos(x)}
+		key := "receivers." + kind
+		r.str(dst, t.Sources, key+"."+field, ly, field)
+		r.boolean(sendResolved, t.Sources, key+".sendResolved", ly, "sendResolved")
+		t.Sources[key] = catalog.Source{Pos: r.pos(x)}
+		return true
 	}
-	if x := rv.get("pagerduty"); x.Exists() {
-		t.PagerDuty = &catalog.PagerDuty{}
-		ly := []layer{user(x)}
-		r.str(&t.PagerDuty.RoutingKeyFile, t.Sources, "receivers.pagerduty.routingKeyFile", ly, "routingKeyFile")
-		r.boolean(&t.PagerDuty.SendResolved, t.Sources, "receivers.pagerduty.sendResolved", ly, "sendResolved")
-		t.Sources["receivers.pagerduty"] = catalog.Source{Pos: r.pos(x)}
+	var slack catalog.Slack
+	if receiver("slack", "apiURLFile", &slack.APIURLFile, &slack.SendResolved) {
+		r.str(&slack.Channel, t.Sources, "receivers.slack.channel", []layer{user(rv.get("slack"))}, "channel")
+		t.Slack = &slack
 	}
-	if x := rv.get("email"); x.Exists() {
-		t.Email = &catalog.Email{}
-		ly := []layer{user(x)}
-		r.str(&t.Email.To, t.Sources, "receivers.email.to", ly, "to")
-		r.boolean(&t.Email.SendResolved, t.Sources, "receivers.email.sendResolved", ly, "sendResolved")
-		t.Sources["receivers.email"] = catalog.Source{Pos: r.pos(x)}
+	var pd catalog.PagerDuty
+	if receiver("pagerduty", "routingKeyFile", &pd.RoutingKeyFile, &pd.SendResolved) {
+		t.PagerDuty = &pd
 	}
-	if x := rv.get("webhook"); x.Exists() {
-		t.Webhook = &catalog.Webhook{}
-		ly := []layer{user(x)}
-		r.str(&t.Webhook.URLFile, t.Sources, "receivers.webhook.urlFile", ly, "urlFile")
-		r.boolean(&t.Webhook.SendResolved, t.Sources, "receivers.webhook.sendResolved", ly, "sendResolved")
-		t.Sources["receivers.webhook"] = catalog.Source{Pos: r.pos(x)}
+	var email catalog.Email
+	if receiver("email", "to", &email.To, &email.SendResolved) {
+		t.Email = &email
 	}
-	if x := rv.get("opsgenie"); x.Exists() {
-		t.Opsgenie = &catalog.Opsgenie{}
-		ly := []layer{user(x)}
-		r.str(&t.Opsgenie.APIKeyFile, t.Sources, "receivers.opsgenie.apiKeyFile", ly, "apiKeyFile")
-		r.boolean(&t.Opsgenie.SendResolved, t.Sources, "receivers.opsgenie.sendResolved", ly, "sendResolved")
-		t.Sources["receivers.opsgenie"] = catalog.Source{Pos: r.pos(x)}
+	var webhook catalog.Webhook
+	if receiver("webhook", "urlFile", &webhook.URLFile, &webhook.SendResolved) {
+		t.Webhook = &webhook
+	}
+	var opsgenie catalog.Opsgenie
+	if receiver("opsgenie", "apiKeyFile", &opsgenie.APIKeyFile, &opsgenie.SendResolved) {
+		t.Opsgenie = &opsgenie
 	}
 
 	// page and notify default to the first receiver of a fitting kind.
