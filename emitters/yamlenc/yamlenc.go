@@ -196,7 +196,7 @@ func (e *encoder) resolve(v reflect.Value, depth int) (resolved, error) {
 		case reflect.Map:
 			return resolved{kind: kindMap, v: v, empty: v.Len() == 0}, nil
 		case reflect.Struct:
-			empty, err := structEmpty(v)
+			empty, err := e.structEmpty(v, depth)
 			return resolved{kind: kindMap, v: v, empty: empty}, err
 		}
 		return resolved{}, fmt.Errorf("yamlenc: cannot encode %s", t)
@@ -389,35 +389,17 @@ func (e *encoder) structFields(v reflect.Value, depth int, emit func(string, res
 	return nil
 }
 
-// structEmpty reports whether a struct writes no field.
-func structEmpty(v reflect.Value) (bool, error) {
-	fields, err := fieldsOf(v.Type())
-	if err != nil {
-		return false, err
+// errNonEmpty stops structEmpty's walk at the first field written.
+var errNonEmpty = errors.New("non-empty")
+
+// structEmpty reports whether a struct writes no field: the same walk as
+// writing it, stopped at the first field.
+func (e *encoder) structEmpty(v reflect.Value, depth int) (bool, error) {
+	err := e.structFields(v, depth, func(string, resolved) error { return errNonEmpty })
+	if err == errNonEmpty {
+		return false, nil
 	}
-	for _, f := range fields {
-		fv := v.Field(f.index)
-		if f.inline {
-			for fv.Kind() == reflect.Pointer && !fv.IsNil() {
-				fv = fv.Elem()
-			}
-			switch fv.Kind() {
-			case reflect.Struct:
-				if empty, err := structEmpty(fv); err != nil || !empty {
-					return empty, err
-				}
-			case reflect.Map:
-				if fv.Len() > 0 {
-					return false, nil
-				}
-			}
-			continue
-		}
-		if !f.omitEmpty || !isEmpty(fv) {
-			return false, nil
-		}
-	}
-	return true, nil
+	return err == nil, err
 }
 
 func (e *encoder) sequence(x resolved, ind int, depth int) error {
