@@ -52,15 +52,6 @@ type Target struct {
 	Files []File
 }
 
-// Bytes is the total size of the target's files.
-func (t Target) Bytes() int {
-	n := 0
-	for _, f := range t.Files {
-		n += len(f.Data)
-	}
-	return n
-}
-
 // Output is everything a build writes.
 type Output struct {
 	// Targets are in the emitters' order, each target's files sorted by path.

@@ -23,16 +23,12 @@ type expr struct {
 	prec int
 }
 
-func (e expr) String() string { return e.text }
-
 // matchOp is a label matcher's operator.
 type matchOp string
 
 const (
-	opEq  matchOp = "="
-	opNeq matchOp = "!="
-	opRe  matchOp = "=~"
-	opNre matchOp = "!~"
+	opEq matchOp = "="
+	opRe matchOp = "=~"
 )
 
 // matcher is one label matcher of a selector.
@@ -42,9 +38,8 @@ type matcher struct {
 	value string
 }
 
-func eq(name, value string) matcher  { return matcher{name, opEq, value} }
-func re(name, value string) matcher  { return matcher{name, opRe, value} }
-func nre(name, value string) matcher { return matcher{name, opNre, value} }
+func eq(name, value string) matcher { return matcher{name, opEq, value} }
+func re(name, value string) matcher { return matcher{name, opRe, value} }
 
 // selector is metric{matchers...}, the matchers in the order given.
 type selector struct {
