@@ -45,6 +45,9 @@ func Diff(dir string, files []File) ([]Change, error) {
 		if err != nil {
 			return nil, err
 		}
+		if f.Path == ManifestName && data != nil {
+			data = withoutVersion(data)
+		}
 		if data == nil || string(data) != string(f.Data) {
 			changes = append(changes, Change{Path: f.Path, Old: data, New: f.Data})
 		}

@@ -294,3 +294,51 @@ func TestDiff(t *testing.T) {
 		t.Errorf("Diff of an up-to-date directory = %v, %v", changes, err)
 	}
 }
+
+// The manifest records the version of the svcgen that wrote the directory;
+// Diff ignores it, so that upgrading svcgen alone is no drift, while a build
+// by another version rewrites the manifest to say who wrote the files.
+func TestManifestRecordsVersion(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	fs := files("a.yaml", "a\n")
+	write := func(version string) Result {
+		t.Helper()
+		w, err := NewWriter(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Version = version
+		if err := w.Add(fs); err != nil {
+			t.Fatal(err)
+		}
+		res, err := w.Commit()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	write("v0.2.0")
+	if got := ManifestVersion(dir); got != "v0.2.0" {
+		t.Fatalf("ManifestVersion = %q, want v0.2.0", got)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, ManifestName))
+	if !strings.Contains(string(data), "\n# Written by svcgen v0.2.0.\n") {
+		t.Errorf("manifest does not record the version:\n%s", data)
+	}
+	if changes, err := Diff(dir, fs); err != nil || len(changes) != 0 {
+		t.Errorf("Diff of a build by another version = %v, %v; want no drift", changes, err)
+	}
+	if res := write("v0.2.0"); res.Changed {
+		t.Errorf("a second build by the same version changed the directory: %+v", res)
+	}
+	if res := write("v0.3.0"); !res.Changed || len(res.Written) != 0 {
+		t.Errorf("a build by a new version = %+v, want only the manifest rewritten", res)
+	}
+	if got := ManifestVersion(dir); got != "v0.3.0" {
+		t.Errorf("ManifestVersion after the upgrade = %q, want v0.3.0", got)
+	}
+	write("")
+	if got := ManifestVersion(dir); got != "" {
+		t.Errorf("ManifestVersion of an unversioned build = %q, want none", got)
+	}
+}

@@ -46,6 +46,7 @@ Files svcgen did not write there are kept; its own stale files are removed.`,
 			if err != nil {
 				return usageErrorf("writing %s: %v", out, err)
 			}
+			w.Version = Version()
 			// Each target is staged as soon as it is rendered, while the
 			// others still render; nothing replaces out until Commit.
 			stats, err := emit.RenderTo(c, all.Emitters(), func(_ int, files []emit.File) error {

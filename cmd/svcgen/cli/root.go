@@ -49,6 +49,7 @@ var findings = &exitError{code: ExitFindings}
 type env struct {
 	stdout, stderr io.Writer
 	cwd            string
+	getenv         func(string) string
 	format         diag.Format
 	formatFlag     string
 }
@@ -60,7 +61,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "svcgen:", err)
 		return ExitUsage
 	}
-	e := &env{stdout: stdout, stderr: stderr, cwd: cwd}
+	e := &env{stdout: stdout, stderr: stderr, cwd: cwd, getenv: os.Getenv}
 	root := e.rootCommand()
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -94,7 +95,9 @@ Exit codes: 0 success; 1 catalog errors (or drift, for diff); 2 usage
 errors or a failure of svcgen itself.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Version:       Version(),
 	}
+	root.SetVersionTemplate("svcgen {{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf("%v\nRun '%s --help' for usage.", err, cmd.CommandPath())
 	})
