@@ -3,9 +3,19 @@
 
 GO      ?= go
 BIN     := bin/svcgen
+# The version a binary reports and records in .svcgen-manifest: the nearest
+# tag, commits since it and the commit (v0.2.0-3-gabc1234), or the commit
+# alone before the first tag; -dirty for uncommitted changes.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -X github.com/svcgen/svcgen/cmd/svcgen/cli.version=$(VERSION)
+PREFIX  ?= $(HOME)/.local
 EXAMPLES := $(sort $(patsubst examples/%/,%,$(dir $(wildcard examples/*/*.cue))))
 
-.PHONY: demo build test vet unit drift consumers tools bench fuzz clean
+.PHONY: help demo build install test vet unit drift consumers tools bench fuzz clean
+
+## help: list the targets
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST) | column -t -s ':' 2>/dev/null || sed -n 's/^## //p' $(MAKEFILE_LIST)
 
 ## demo: build svcgen and compile examples/shop into ./gen
 demo: build
@@ -13,14 +23,21 @@ demo: build
 
 ## build: build the svcgen binary into bin/
 build:
-	$(GO) build -o $(BIN) ./cmd/svcgen
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/svcgen
+
+## install: install svcgen, stamped with its version, into PREFIX/bin (~/.local/bin)
+install:
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(PREFIX)/bin/svcgen ./cmd/svcgen
+	@$(PREFIX)/bin/svcgen --version
 
 ## test: go vet, every test, the golden drift check and the real consumers
 test: vet unit drift consumers
 
+## vet: go vet over every package, the devtools-tagged commands (synth, routecases) too
 vet:
-	$(GO) vet ./...
+	$(GO) vet -tags devtools ./...
 
+## unit: every Go test
 unit:
 	$(GO) test ./...
 

@@ -5,25 +5,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 status=0
+missing=()
+command -v promtool >/dev/null 2>&1 || missing+=(promtool)
+command -v amtool >/dev/null 2>&1 || missing+=(amtool)
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "check-consumers: skipped: ${missing[*]} not installed (scripts/install-tools.sh installs them from Debian's packages)"
+	exit 0
+fi
+routecases=$(mktemp -d)/routecases
+trap 'rm -rf "$(dirname "$routecases")"' EXIT
+go build -tags devtools -o "$routecases" ./scripts/routecases
+
 fail() {
 	echo "FAIL: $*" >&2
 	status=1
 }
 
 # route_cases prints "team severity receiver" for every team of a resolved
-# catalog (catalog.json), from the catalog's own words: critical alerts go to
-# the team's paging receiver, else its notify receiver; warnings to its
-# notify receiver, else the catalog's default receiver. The last line is an
-# alert of no team, which takes the default receiver ("-" for no label).
+# catalog (catalog.json), from the catalog's own words (see
+# scripts/routecases).
 route_cases() {
-	jq -r '
-		.settings.alerting as $a
-		| ($a.defaultTeam + "-" + $a.defaultReceiver) as $default
-		| (.teams[]
-			| (if .notify then .name + "-" + .notify else $default end) as $warn
-			| (if .page then .name + "-" + .page else $warn end) as $crit
-			| "\(.name) critical \($crit)", "\(.name) warning \($warn)"),
-		  "- critical \($default)"' "$1"
+	"$routecases" "$1"
 }
 
 # check_alertmanager validates a golden alertmanager.yml with amtool and

@@ -1,3 +1,5 @@
+//go:build devtools
+
 // Command synth writes a synthetic catalog of N services into DIR, for
 // benchmarks of the whole svcgen binary: synth -n 1000 /tmp/cat1000
 package main
