@@ -95,7 +95,7 @@ every file.`,
 			c, diags, err := e.compile(catalogDir(args), diagOut)
 			if err != nil {
 				if errors.Is(err, findings) && noCatalogDiagnostics && !structured {
-					return usageErrorf("the catalog has errors: run svcgen vet %s", catalogDir(args))
+					return &exitError{code: ExitFindings, msg: "the catalog has errors: run svcgen vet " + catalogDir(args)}
 				}
 				if errors.Is(err, findings) && structured && !noCatalogDiagnostics {
 					_ = diag.Write(e.stdout, diags, e.format, e.cwd)
