@@ -81,6 +81,7 @@ type Settings struct {
 	Metrics   Metrics  `json:"metrics"`
 	Alerting  Alerting `json:"alerting"`
 	Links     Links    `json:"links"`
+	Targets   Targets  `json:"targets"`
 	Vet       Vet      `json:"vet"`
 	Pos       Pos      `json:"-"`
 	Sources   Sources  `json:"-"`
@@ -133,6 +134,45 @@ type Links struct {
 	// Runbooks is the base URL of runbooks; a service without its own runbook
 	// URL gets Runbooks + "/" + name.
 	Runbooks string `json:"runbooks"`
+}
+
+// Targets says which targets a build writes; each is on unless the catalog
+// turns it off. The names are the emitters' (emit.Emitter.Name).
+type Targets struct {
+	Catalog      bool `json:"catalog"`
+	Prometheus   bool `json:"prometheus"`
+	Alertmanager bool `json:"alertmanager"`
+	Grafana      bool `json:"grafana"`
+	Kubernetes   bool `json:"kubernetes"`
+	Istio        bool `json:"istio"`
+	Go           bool `json:"go"`
+}
+
+// Fields returns each target's name with a pointer to its switch, in
+// report order: one table for the compiler to fill and the emitters' list
+// to read.
+func (t *Targets) Fields() []TargetField {
+	return []TargetField{
+		{"catalog", &t.Catalog}, {"prometheus", &t.Prometheus}, {"alertmanager", &t.Alertmanager},
+		{"grafana", &t.Grafana}, {"kubernetes", &t.Kubernetes}, {"istio", &t.Istio}, {"go", &t.Go},
+	}
+}
+
+// TargetField is one target's switch.
+type TargetField struct {
+	Name string
+	On   *bool
+}
+
+// Enabled reports whether the target called name is on; an unknown name is
+// not.
+func (t Targets) Enabled(name string) bool {
+	for _, f := range t.Fields() {
+		if f.Name == name {
+			return *f.On
+		}
+	}
+	return false
 }
 
 // Vet holds the limits of `svcgen vet`'s rules.

@@ -131,6 +131,9 @@ func (r *reader) settings(v *node) catalog.Settings {
 	r.str(&s.Links.Runbooks, s.Sources, "links.runbooks", ly, "links", "runbooks")
 	s.Links.Grafana = strings.TrimRight(s.Links.Grafana, "/")
 	s.Links.Runbooks = strings.TrimRight(s.Links.Runbooks, "/")
+	for _, t := range s.Targets.Fields() {
+		r.boolean(t.On, s.Sources, "targets."+t.Name, ly, "targets", t.Name)
+	}
 	r.float(&s.Vet.RetryAmplification, s.Sources, "vet.retryAmplification", ly, "vet", "retryAmplification")
 	return s
 }

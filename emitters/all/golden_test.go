@@ -17,7 +17,11 @@ func TestGolden(t *testing.T) {
 	for _, name := range examples.Names() {
 		t.Run(name, func(t *testing.T) {
 			c := examples.Compile(t, name)
-			out, err := emit.Render(c, all.Emitters())
+			emitters, err := all.Select(c, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := emit.Render(c, emitters)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -53,6 +54,11 @@ type Writer struct {
 	// none, as tests and golden files do). Diff ignores it, so that a new
 	// svcgen whose output is the same reports no drift.
 	Version string
+	// Keep, when set, names the generated files of the last build that
+	// this build does not write but must not remove: they stay as they
+	// are and listed in the manifest. A build of some targets only keeps
+	// the other targets' files this way.
+	Keep func(path string) bool
 
 	dir, abs string
 	exists   bool
@@ -213,11 +219,18 @@ func (w *Writer) Commit() (Result, error) {
 	}
 	sort.Strings(files)
 	sort.Strings(w.res.Written)
+	generated := maps.Clone(w.old) // the old files the stage replaces or drops
 	for p := range w.old {
-		if !w.paths[p] {
+		switch {
+		case w.paths[p]:
+		case w.Keep != nil && w.Keep(p):
+			delete(generated, p) // carried over like a user's file
+			files = append(files, p)
+		default:
 			w.res.Removed = append(w.res.Removed, p)
 		}
 	}
+	sort.Strings(files)
 	sort.Strings(w.res.Removed)
 	manifest := manifestOf(files, w.Version)
 	w.res.Changed = !w.exists || len(w.res.Written) > 0 || len(w.res.Removed) > 0
@@ -230,7 +243,7 @@ func (w *Writer) Commit() (Result, error) {
 		return w.res, nil // nothing to do: dir keeps its files and their times
 	}
 	if w.exists {
-		if err := carryOver(w.abs, w.stage, w.old, w.paths); err != nil {
+		if err := carryOver(w.abs, w.stage, generated, w.paths); err != nil {
 			return Result{}, err
 		}
 	}

@@ -342,3 +342,42 @@ func TestManifestRecordsVersion(t *testing.T) {
 		t.Errorf("ManifestVersion of an unversioned build = %q, want none", got)
 	}
 }
+
+// Keep leaves the last build's files of other targets in place and in the
+// manifest, where a build of some targets only does not write them.
+func TestWriteKeep(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := Write(dir, files("a/x.yaml", "x\n", "b/y.yaml", "y\n", "b/z.yaml", "z\n")); err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Keep = func(p string) bool { return !strings.HasPrefix(p, "a/") }
+	if err := w.Add(files("a/x.yaml", "x2\n")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Removed) != 0 || !cmp.Equal(res.Written, []string{"a/x.yaml"}) {
+		t.Errorf("Commit = %+v, want a/x.yaml written and nothing removed", res)
+	}
+	want := map[string]string{
+		"a": "/", "a/x.yaml": "x2\n", "b": "/", "b/y.yaml": "y\n", "b/z.yaml": "z\n",
+		ManifestName: string(Manifest(files("a/x.yaml", "", "b/y.yaml", "", "b/z.yaml", ""))),
+	}
+	if diff := cmp.Diff(want, tree(t, dir)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	// Without Keep the same build drops the other files as stale.
+	res, err = Write(dir, files("a/x.yaml", "x2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cmp.Equal(res.Removed, []string{"b/y.yaml", "b/z.yaml"}) {
+		t.Errorf("Removed = %v, want b's files", res.Removed)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -12,19 +14,29 @@ import (
 )
 
 func (e *env) buildCommand() *cobra.Command {
-	var out string
+	var (
+		out     string
+		targets []string
+	)
 	cmd := &cobra.Command{
 		Use:   "build [DIR]",
 		Short: "Compile the catalog in DIR and write every target into the output directory",
 		Long: `build compiles the catalog in DIR (default ".") and writes every target
 into the output directory (default "gen"). Nothing is written unless the
 whole catalog compiles; the output directory is then replaced in one step.
-Files svcgen did not write there are kept; its own stale files are removed.`,
+Files svcgen did not write there are kept; its own stale files are removed.
+
+The catalog's settings.targets choose the targets (all by default); a target
+turned off writes nothing and its earlier files are removed. --target builds
+only the named targets for one run and leaves the others' files as they are.`,
 		Example: `  # Compile the catalog in the current directory into ./gen
   svcgen build
 
   # Compile examples/shop into ./deploy/generated
-  svcgen build examples/shop -o deploy/generated`,
+  svcgen build examples/shop -o deploy/generated
+
+  # Rebuild only the Prometheus rules and Alertmanager routing
+  svcgen build --target prometheus,alertmanager`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := catalogDir(args)
@@ -42,14 +54,21 @@ Files svcgen did not write there are kept; its own stale files are removed.`,
 			if err != nil {
 				return err
 			}
+			emitters, err := all.Select(c, targets)
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
 			w, err := emit.NewWriter(out)
 			if err != nil {
 				return usageErrorf("writing %s: %v", out, err)
 			}
 			w.Version = Version()
+			if len(targets) > 0 {
+				w.Keep = func(p string) bool { return !slices.Contains(targets, all.TargetOf(p)) }
+			}
 			// Each target is staged as soon as it is rendered, while the
 			// others still render; nothing replaces out until Commit.
-			stats, err := emit.RenderTo(c, all.Emitters(), func(_ int, files []emit.File) error {
+			stats, err := emit.RenderTo(c, emitters, func(_ int, files []emit.File) error {
 				return w.Add(files)
 			})
 			if err != nil {
@@ -65,6 +84,7 @@ Files svcgen did not write there are kept; its own stale files are removed.`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "gen", "output directory")
+	targetFlag(cmd, &targets)
 	e.diagFormatFlag(cmd)
 	return cmd
 }
@@ -98,4 +118,13 @@ func size(n int) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
 	}
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1024*1024))
+}
+
+// targetFlag adds --target, which narrows a run to some of the targets the
+// catalog turns on.
+func targetFlag(cmd *cobra.Command, targets *[]string) {
+	cmd.Flags().StringSliceVar(targets, "target", nil, "only these targets, for this run ("+strings.Join(all.Names(), ", ")+")")
+	cmd.RegisterFlagCompletionFunc("target", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return all.Names(), cobra.ShellCompDirectiveNoFileComp
+	})
 }

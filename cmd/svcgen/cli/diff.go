@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,7 @@ const (
 func (e *env) diffCommand() *cobra.Command {
 	var (
 		out                  string
+		targets              []string
 		stat, names, quiet   bool
 		noCatalogDiagnostics bool
 	)
@@ -102,13 +104,24 @@ every file.`,
 				}
 				return err
 			}
-			output, err := emit.Render(c, all.Emitters())
+			emitters, err := all.Select(c, targets)
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			output, err := emit.Render(c, emitters)
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
 			changes, err := emit.Diff(out, output.Files())
 			if err != nil {
 				return usageErrorf("reading %s: %v", out, err)
+			}
+			if len(targets) > 0 {
+				// Only the named targets' files: the others' and the
+				// manifest, which lists all of them, are not compared.
+				changes = slices.DeleteFunc(changes, func(ch emit.Change) bool {
+					return ch.Path == emit.ManifestName || !slices.Contains(targets, all.TargetOf(ch.Path))
+				})
 			}
 			if structured {
 				if noCatalogDiagnostics {
@@ -133,6 +146,7 @@ every file.`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "gen", "output directory to compare")
+	targetFlag(cmd, &targets)
 	cmd.Flags().BoolVar(&stat, "stat", false, "print a line a drifted file with its added and removed line counts")
 	cmd.Flags().BoolVar(&names, "name-only", false, "print only the paths of the drifted files")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing; the exit code says whether the files drifted")
