@@ -50,10 +50,15 @@ only the named targets for one run and leaves the others' files as they are.`,
 			if os.Getenv("GOGC") == "" {
 				debug.SetGCPercent(200)
 			}
-			c, _, err := e.compile(dir, e.stderr)
+			prog := e.startProgress(e.stderr)
+			prog.set("compiling " + dir)
+			c, _, err := e.compile(dir, progressWriter{prog, e.stderr})
 			if err != nil {
+				prog.done()
 				return err
 			}
+			defer prog.done()
+			prog.set("writing " + out)
 			emitters, err := all.Select(c, targets)
 			if err != nil {
 				return usageErrorf("%v", err)
@@ -69,6 +74,7 @@ only the named targets for one run and leaves the others' files as they are.`,
 			// Each target is staged as soon as it is rendered, while the
 			// others still render; nothing replaces out until Commit.
 			stats, err := emit.RenderTo(c, emitters, func(_ int, files []emit.File) error {
+				prog.add(files)
 				return w.Add(files)
 			})
 			if err != nil {
@@ -79,6 +85,7 @@ only the named targets for one run and leaves the others' files as they are.`,
 			if err != nil {
 				return usageErrorf("writing %s: %v", out, err)
 			}
+			prog.done()
 			e.summary(stats, out, res)
 			return nil
 		},
