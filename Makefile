@@ -48,9 +48,10 @@ drift: build
 		$(BIN) diff examples/$$ex -o golden/$$ex || exit 1; \
 	done
 
-## consumers: promtool and amtool over the golden outputs (installs them if missing)
+## consumers: promtool, amtool and kubeconform -strict (offline schemas) over the golden outputs
 consumers: tools
 	./scripts/check-consumers.sh
+	./scripts/check-kubeconform.sh
 
 tools:
 	./scripts/install-tools.sh
