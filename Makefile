@@ -11,7 +11,7 @@ LDFLAGS := -X github.com/svcgen/svcgen/cmd/svcgen/cli.version=$(VERSION)
 PREFIX  ?= $(HOME)/.local
 EXAMPLES := $(sort $(patsubst examples/%/,%,$(dir $(wildcard examples/*/*.cue))))
 
-.PHONY: help demo build install test vet unit drift consumers tools bench fuzz clean
+.PHONY: help demo build install test vet unit drift consumers tools bench bench-sloth fuzz clean
 
 ## help: list the targets
 help:
@@ -59,6 +59,10 @@ tools:
 ## bench: benchmarks on generated catalogs of 10 to 1,000 services
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## bench-sloth: svcgen against Sloth v0.16.0 on the same 1,000 services × 3 SLOs (N=, RUNS=)
+bench-sloth: build
+	./scripts/bench-sloth.sh
 
 ## fuzz: run each fuzz target for FUZZTIME (20s); `make unit` runs their seed corpora
 FUZZTIME ?= 20s
