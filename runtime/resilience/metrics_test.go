@@ -7,8 +7,8 @@ import (
 	"sort"
 	"testing"
 
-	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/svcgen/svcgen/runtime/resilience"
 )

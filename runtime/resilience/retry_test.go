@@ -12,7 +12,6 @@ import (
 	"github.com/svcgen/svcgen/runtime/resilience"
 )
 
-
 // mail-provider is idempotent and retried by the client (3 retries);
 // payment is not idempotent (1 retry, only with an Idempotency-Key); auth
 // leaves retries to the mesh. The backoff is zero: these cases count
