@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -353,14 +352,4 @@ func outcomes(t *testing.T, reg *prometheus.Registry, dependency, outcome string
 func inFlight(t *testing.T, reg *prometheus.Registry, dependency string) float64 {
 	t.Helper()
 	return metricValue(t, reg, resilience.MetricInFlight, map[string]string{resilience.LabelDependency: dependency})
-}
-
-func joinErr(errs []error) string {
-	var s []string
-	for _, e := range errs {
-		if e != nil {
-			s = append(s, e.Error())
-		}
-	}
-	return strings.Join(s, "; ")
 }
