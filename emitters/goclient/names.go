@@ -65,9 +65,11 @@ func PackageName(service string) string {
 }
 
 // Per-dependency identifiers. Each is catalog.GoIdentifier of the dependency
-// with a fixed prefix or suffix no identifier of the runtime has, so a
-// dependency's names never clash with the runtime's, and two dependencies'
-// names clash only when their identifiers do (which the compiler refuses).
+// with a fixed prefix or suffix that none of the package's other names has
+// (Policy, Option, Error, Guard, Get, the With... options, durationBuckets,
+// options and the import resilience), so a dependency's names never clash
+// with them, and two dependencies' names clash only when their identifiers
+// do (which the compiler refuses).
 func policyFunc(d *catalog.Dependency) string { return catalog.GoIdentifier(d.Name) + "Policy" }
 func clientFunc(d *catalog.Dependency) string { return "New" + catalog.GoIdentifier(d.Name) + "Client" }
 func transportFunc(d *catalog.Dependency) string {
