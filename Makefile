@@ -11,7 +11,12 @@ LDFLAGS := -X github.com/svcgen/svcgen/cmd/svcgen/cli.version=$(VERSION)
 PREFIX  ?= $(HOME)/.local
 EXAMPLES := $(sort $(patsubst examples/%/,%,$(dir $(wildcard examples/*/*.cue))))
 
-.PHONY: help demo build install test vet unit drift consumers tools bench bench-sloth fuzz clean
+.PHONY: help demo build install test vet unit runtime-cover drift consumers tools bench bench-sloth fuzz clean
+
+# Modules of their own in this repository: the runtime the generated Go
+# imports, and golden/, whose generated packages require it as a user's
+# module would.
+MODULES := runtime golden
 
 ## help: list the targets
 help:
@@ -31,15 +36,24 @@ install:
 	@$(PREFIX)/bin/svcgen --version
 
 ## test: go vet, every test, the golden drift check and the real consumers
-test: vet unit drift consumers
+test: vet unit runtime-cover drift consumers
 
-## vet: go vet over every package, the devtools-tagged commands (synth, routecases) too
+## vet: go vet over every package, the devtools-tagged commands (synth, routecases) too, and the runtime and golden modules
 vet:
 	$(GO) vet -tags devtools ./...
+	@for m in $(MODULES); do echo "cd $$m && go vet ./..."; (cd $$m && $(GO) vet ./...) || exit 1; done
 
-## unit: every Go test
+## unit: every Go test, in the runtime and golden modules too
 unit:
 	$(GO) test ./...
+	@for m in $(MODULES); do echo "cd $$m && go test ./..."; (cd $$m && $(GO) test ./...) || exit 1; done
+
+## runtime-cover: the runtime's statement coverage, which must stay at 90 % or more
+runtime-cover:
+	@profile=$$(mktemp) && trap 'rm -f $$profile' EXIT && \
+	(cd runtime && $(GO) test -coverprofile=$$profile ./resilience/ >/dev/null && $(GO) tool cover -func=$$profile) | \
+	awk '/^total:/ { seen = 1; sub("%", "", $$3); print "runtime coverage: " $$3 "%"; if ($$3 + 0 < 90) { print "below 90%"; exit 1 } } \
+		END { if (!seen) { print "the runtime tests failed"; exit 1 } }'
 
 ## drift: svcgen diff of every example against its golden output
 drift: build

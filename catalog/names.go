@@ -55,6 +55,13 @@ const (
 	ClientBreakerState = "svcgen_client_circuit_breaker_state"
 	// ClientBulkheadRejections counts calls the bulkhead refused.
 	ClientBulkheadRejections = "svcgen_client_bulkhead_rejections_total"
+	// ClientInFlight is a gauge of the attempts in flight to a dependency:
+	// inside its bulkhead or, without one, sent and not yet answered.
+	ClientInFlight = "svcgen_client_in_flight_requests"
+	// ClientBulkheadMaxConcurrent is a gauge of the bulkhead's
+	// maxConcurrent, the bound of ClientInFlight; exported only where a
+	// bulkhead exists.
+	ClientBulkheadMaxConcurrent = "svcgen_client_bulkhead_max_concurrent"
 
 	// ClientLabelDependency names the dependency on every client metric.
 	ClientLabelDependency = "dependency"

@@ -16,8 +16,8 @@ func (Emitter) Name() string { return Target }
 // Emit implements emit.Emitter.
 func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
 
-// EmitTo implements emit.Streamer: a package's files go to out as soon as
-// they are rendered.
+// EmitTo implements emit.Streamer: a package's file goes to out as soon as
+// it is rendered.
 func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 	for _, s := range c.Services {
 		if len(s.Dependencies) == 0 {
@@ -27,14 +27,7 @@ func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 		if err != nil {
 			return err
 		}
-		runtime, err := renderRuntime(PackageName(s.Name))
-		if err != nil {
-			return err
-		}
 		if err := out(emit.File{Path: path.Join(Dir(s.Name), DependenciesFile), Data: deps}); err != nil {
-			return err
-		}
-		if err := out(emit.File{Path: path.Join(Dir(s.Name), RuntimeFile), Data: runtime}); err != nil {
 			return err
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"slices"
@@ -36,7 +35,7 @@ func TestEmittedGo(t *testing.T) {
 			var paths, want []string
 			for _, s := range c.Services {
 				if len(s.Dependencies) > 0 {
-					want = append(want, path.Join("go", s.Name, "dependencies.go"), path.Join("go", s.Name, "resilience.go"))
+					want = append(want, path.Join("go", s.Name, goclient.DependenciesFile))
 				}
 			}
 			for _, f := range files {
@@ -76,29 +75,6 @@ func checkGoFile(t *testing.T, f emit.File, pkg string) {
 	// The header must not be read as the package documentation.
 	if file.Doc != nil && strings.Contains(file.Doc.Text(), "DO NOT EDIT") {
 		t.Errorf("%s: the generated-code header became the package doc", f.Path)
-	}
-}
-
-// The runtime in every package is package resilience, byte for byte, but for
-// the header and the package clause.
-func TestRuntimeIsTheResiliencePackage(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("resilience", "resilience.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := goclient.Emitter{}.Emit(examples.Compile(t, "shop"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		if path.Base(f.Path) != goclient.RuntimeFile {
-			continue
-		}
-		pkg := goclient.PackageName(path.Base(path.Dir(f.Path)))
-		want := goclient.Header + "\n\n" + strings.Replace(string(src), "package resilience\n", "package "+pkg+"\n", 1)
-		if string(f.Data) != want {
-			t.Errorf("%s differs from resilience/resilience.go beyond the package clause", f.Path)
-		}
 	}
 }
 
@@ -206,28 +182,8 @@ func TestTrickyNamesCompile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The packages must live in the module to see its failsafe-go and
-	// client_golang; testdata keeps them out of ./... .
-	if err := os.MkdirAll("testdata", 0o755); err != nil {
-		t.Fatal(err)
-	}
-	out, err := os.MkdirTemp("testdata", "tricky-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		os.RemoveAll(out)
-		os.Remove("testdata") // when no other run uses it
-	})
 	for _, f := range files {
 		checkGoFile(t, f, goclient.PackageName(path.Base(path.Dir(f.Path))))
-		p := filepath.Join(out, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	generated := map[string]string{}
 	for _, f := range files {
@@ -245,8 +201,7 @@ func TestTrickyNamesCompile(t *testing.T) {
 			}
 		}
 	}
-	cmd := exec.Command("go", "vet", "./"+filepath.ToSlash(out)+"/go/...")
-	if msg, err := cmd.CombinedOutput(); err != nil {
+	if msg, err := goIn(t, generatedModule(t, files), "vet", "./..."); err != nil {
 		t.Fatalf("go vet of the generated packages: %v\n%s", err, msg)
 	}
 }

@@ -33,47 +33,41 @@ func renderDependencies(c *catalog.Catalog, s *catalog.Service) ([]byte, error) 
 	}
 	g.p("//")
 	g.comment(0, "Each call passes, outermost first, through the total timeout, the retry policy (only where "+
-		"this client owns retries), the circuit breaker, the bulkhead and the per-try timeout, all "+
-		"github.com/failsafe-go/failsafe-go policies. With WithRegisterer the clients export "+
+		"this client owns retries), the circuit breaker, the bulkhead and the per-try timeout, which the "+
+		"runtime "+RuntimeImport+" enforces on github.com/failsafe-go/failsafe-go. With WithRegisterer the clients export "+
 		catalog.ClientRequests+", "+catalog.ClientRequestDuration+", "+catalog.ClientRetries+", "+
-		catalog.ClientBreakerState+" and "+catalog.ClientBulkheadRejections+" with a dependency label; "+
+		catalog.ClientBreakerState+", "+catalog.ClientBulkheadRejections+", "+catalog.ClientInFlight+" and, "+
+		"where a bulkhead bounds the calls, "+catalog.ClientBulkheadMaxConcurrent+", with a dependency label; "+
 		"the scrape target's labels name the calling service.")
+	g.p("//")
+	g.comment(0, fmt.Sprintf("This package needs a release of module %s that supports generated code of version %d: "+
+		"v%s or later within its major version. The constants below fail to compile against any other.",
+		RuntimeModule, genVersion, RuntimeModuleVersion))
 	g.p("//")
 	usage(g, s)
 	g.p("package ", PackageName(s.Name))
 	g.p()
 	g.p("import (")
+	if hasGuard(s) {
+		g.p(`"context"`)
+	}
 	if hasHTTP(s) {
 		g.p(`"net/http"`)
 	}
 	g.p(`"time"`)
+	g.p()
+	g.p(`"github.com/prometheus/client_golang/prometheus"`)
+	g.p(strconv.Quote(RuntimeImport))
 	g.p(")")
 	g.p()
-	g.comment(0, "Names of the client metrics and their labels, shared with the rules and dashboards svcgen generates.")
+	g.comment(0, fmt.Sprintf("This code was generated for version %d of the runtime's generated-code API; "+
+		"the runtime lists the versions it supports.", genVersion))
 	g.p("const (")
-	for _, kv := range [][2]string{
-		{"metricRequests", catalog.ClientRequests},
-		{"metricRequestDuration", catalog.ClientRequestDuration},
-		{"metricRetries", catalog.ClientRetries},
-		{"metricBreakerState", catalog.ClientBreakerState},
-		{"metricBulkheadRejections", catalog.ClientBulkheadRejections},
-		{"labelDependency", catalog.ClientLabelDependency},
-		{"labelOutcome", catalog.ClientLabelOutcome},
-		{"labelState", catalog.ClientLabelState},
-		{"outcomeSuccess", catalog.ClientOutcomeSuccess},
-		{"outcomeError", catalog.ClientOutcomeError},
-		{"outcomeTimeout", catalog.ClientOutcomeTimeout},
-		{"outcomeBreakerOpen", catalog.ClientOutcomeBreakerOpen},
-		{"outcomeBulkheadFull", catalog.ClientOutcomeBulkheadFull},
-		{"outcomeCanceled", catalog.ClientOutcomeCanceled},
-		{"stateClosed", catalog.ClientStateClosed},
-		{"stateOpen", catalog.ClientStateOpen},
-		{"stateHalfOpen", catalog.ClientStateHalfOpen},
-	} {
-		g.p(kv[0], " = ", strconv.Quote(kv[1]))
-	}
+	g.p("_ = resilience.EnforceVersion(", strconv.Itoa(genVersion), " - resilience.MinVersion)")
+	g.p("_ = resilience.EnforceVersion(resilience.MaxVersion - ", strconv.Itoa(genVersion), ")")
 	g.p(")")
 	g.p()
+	renderAliases(g, s)
 	g.comment(0, "durationBuckets are the upper bounds, in seconds, of "+catalog.ClientRequestDuration+
 		": the catalog's latency buckets, and the longest total timeout of these dependencies where it is longer.")
 	var bs []string
@@ -81,6 +75,11 @@ func renderDependencies(c *catalog.Catalog, s *catalog.Service) ([]byte, error) 
 		bs = append(bs, strconv.FormatFloat(b, 'g', -1, 64))
 	}
 	g.p("var durationBuckets = []float64{", strings.Join(bs, ", "), "}")
+	g.p()
+	g.comment(0, "options puts the catalog's buckets before the caller's options.")
+	g.p("func options(opts []Option) []Option {")
+	g.p("return append([]Option{resilience.WithDurationBuckets(durationBuckets...)}, opts...)")
+	g.p("}")
 	for _, d := range s.Dependencies {
 		g.p()
 		renderDependency(g, c, s, d)
@@ -117,8 +116,54 @@ func usage(g *gen, s *catalog.Service) {
 		g.p("//	err = guard.Run(ctx, func(ctx context.Context) error { return db.QueryRowContext(ctx, query).Scan(&v) })")
 		g.p("//")
 	}
-	g.comment(0, "WithBaseURL and WithTimeScale are for tests and local runs; WithTransport replaces the "+
-		"transport each attempt goes through.")
+	g.comment(0, "WithBaseURL is for tests and local runs; WithTransport replaces the transport each attempt "+
+		"goes through; resilience.WithClock gives tests control of time.")
+}
+
+// renderAliases writes the runtime's types and options under the package's
+// own names, so that callers need not import the runtime.
+func renderAliases(g *gen, s *catalog.Service) {
+	alias := func(name, doc string) {
+		g.comment(0, doc)
+		g.p("type ", name, " = resilience.", name)
+		g.p()
+	}
+	alias("Policy", "Policy is the resilience policy the catalog resolved for one dependency.")
+	alias("Option", "Option configures a client, transport or guard.")
+	alias("Error", "Error reports a call that the client's own policies ended: a timeout, an open circuit breaker or a full bulkhead.")
+	if hasGuard(s) {
+		alias("Guard", "Guard runs calls to a dependency that does not speak HTTP under its policy.")
+	}
+	g.comment(0, "WithRegisterer registers the client metrics with reg; without it the clients export none.")
+	g.p("func WithRegisterer(reg prometheus.Registerer) Option {")
+	g.p("return resilience.WithRegisterer(reg)")
+	g.p("}")
+	g.p()
+	if hasHTTP(s) {
+		g.comment(0, "WithBaseURL sends requests with a relative URL to base instead of the dependency's address.")
+		g.p("func WithBaseURL(base string) Option {")
+		g.p("return resilience.WithBaseURL(base)")
+		g.p("}")
+		g.p()
+		g.comment(0, "WithTransport sends each attempt through rt, which then enforces the connect timeout.")
+		g.p("func WithTransport(rt http.RoundTripper) Option {")
+		g.p("return resilience.WithTransport(rt)")
+		g.p("}")
+		g.p()
+	}
+	if hasGuard(s) {
+		g.comment(0, "WithExpectedErrors tells a Guard which errors of the guarded function are answers of a "+
+			"healthy dependency: returned as they are, never retried, successes for the breaker and the metrics.")
+		g.p("func WithExpectedErrors(expected func(error) bool) Option {")
+		g.p("return resilience.WithExpectedErrors(expected)")
+		g.p("}")
+		g.p()
+		g.comment(0, "Get calls fn under g's policies and returns its result.")
+		g.p("func Get[R any](ctx context.Context, g *Guard, fn func(ctx context.Context) (R, error)) (R, error) {")
+		g.p("return resilience.Get(ctx, g, fn)")
+		g.p("}")
+		g.p()
+	}
 }
 
 func renderDependency(g *gen, c *catalog.Catalog, s *catalog.Service, d *catalog.Dependency) {
@@ -139,16 +184,16 @@ func renderDependency(g *gen, c *catalog.Catalog, s *catalog.Service, d *catalog
 	if d.Fallback != "" {
 		g.p("Fallback: ", strconv.Quote(d.Fallback), ",")
 	}
-	g.p("Timeout: Timeouts{")
+	g.p("Timeout: resilience.Timeouts{")
 	g.p("Connect: ", goDuration(d.Timeout.Connect), ",")
 	g.p("PerTry: ", goDuration(d.Timeout.PerTry), ",")
 	g.p("Total: ", goDuration(d.Timeout.Total), ",")
 	g.p("},")
 	r := d.Retry
-	g.p("Retry: Retry{")
-	owner := "RetryByClient"
+	g.p("Retry: resilience.Retry{")
+	owner := "resilience.RetryByClient"
 	if r.Owner == catalog.OwnerMesh {
-		owner = "RetryByMesh"
+		owner = "resilience.RetryByMesh"
 	}
 	g.p("Owner: ", owner, ",")
 	g.p("MaxRetries: ", strconv.Itoa(r.MaxRetries), ",")
@@ -158,14 +203,14 @@ func renderDependency(g *gen, c *catalog.Catalog, s *catalog.Service, d *catalog
 	g.p("Jitter: ", goFloat(r.Jitter), ",")
 	g.p("},")
 	b := d.Breaker
-	g.p("Breaker: Breaker{")
+	g.p("Breaker: resilience.Breaker{")
 	if b.Window == catalog.WindowTime {
-		g.p("Window: TimeWindow,")
+		g.p("Window: resilience.TimeWindow,")
 		g.p("FailureRate: ", b.FailureRate.Ratio(), ",")
 		g.p("Period: ", goDuration(b.Period), ",")
 		g.p("MinCalls: ", strconv.Itoa(b.MinCalls), ",")
 	} else {
-		g.p("Window: CountWindow,")
+		g.p("Window: resilience.CountWindow,")
 		g.p("Failures: ", strconv.Itoa(b.Failures), ",")
 		g.p("Calls: ", strconv.Itoa(b.Calls), ",")
 	}
@@ -176,14 +221,14 @@ func renderDependency(g *gen, c *catalog.Catalog, s *catalog.Service, d *catalog
 	}
 	g.p("},")
 	h := d.Bulkhead
-	g.p("Bulkhead: Bulkhead{")
+	g.p("Bulkhead: resilience.Bulkhead{")
 	switch h.Isolation {
 	case catalog.IsolationNone:
-		g.p("Isolation: NoIsolation,")
+		g.p("Isolation: resilience.NoIsolation,")
 	case catalog.IsolationPool:
-		g.p("Isolation: PoolIsolation,")
+		g.p("Isolation: resilience.PoolIsolation,")
 	default:
-		g.p("Isolation: SemaphoreIsolation,")
+		g.p("Isolation: resilience.SemaphoreIsolation,")
 	}
 	if h.Isolation != catalog.IsolationNone {
 		g.p("MaxConcurrent: ", strconv.Itoa(h.MaxConcurrent), ",")
@@ -205,13 +250,13 @@ func renderDependency(g *gen, c *catalog.Catalog, s *catalog.Service, d *catalog
 		g.p("//")
 		g.comment(0, "The client's Timeout is the total timeout, which bounds reading the response body too.")
 		g.p("func ", clientFunc(d), "(opts ...Option) (*http.Client, error) {")
-		g.p("return newClient(", policyFunc(d), "(), opts)")
+		g.p("return resilience.NewClient(", policyFunc(d), "(), options(opts)...)")
 		g.p("}")
 		g.p()
 		g.comment(0, fmt.Sprintf("%s returns the http.RoundTripper of %s, for a client of your own: it bounds "+
 			"each call by the total timeout up to the response headers.", transportFunc(d), clientFunc(d)))
 		g.p("func ", transportFunc(d), "(opts ...Option) (http.RoundTripper, error) {")
-		g.p("return newTransport(", policyFunc(d), "(), opts)")
+		g.p("return resilience.NewTransport(", policyFunc(d), "(), options(opts)...)")
 		g.p("}")
 		return
 	}
@@ -222,7 +267,7 @@ func renderDependency(g *gen, c *catalog.Catalog, s *catalog.Service, d *catalog
 	g.comment(0, fmt.Sprintf("The connect timeout (%s) is the driver's to enforce: configure it there from %s().Timeout.Connect.",
 		catalog.FormatDuration(d.Timeout.Connect), policyFunc(d)))
 	g.p("func ", guardFunc(d), "(opts ...Option) (*Guard, error) {")
-	g.p("return newGuard(", policyFunc(d), "(), opts)")
+	g.p("return resilience.NewGuard(", policyFunc(d), "(), options(opts)...)")
 	g.p("}")
 }
 
@@ -301,6 +346,16 @@ func buckets(c *catalog.Catalog, s *catalog.Service) []float64 {
 		bs = append(bs, longest.Seconds())
 	}
 	return bs
+}
+
+// hasGuard reports whether any dependency of s gets a Guard.
+func hasGuard(s *catalog.Service) bool {
+	for _, d := range s.Dependencies {
+		if !speaksHTTP(d) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasHTTP reports whether any dependency of s gets an HTTP client.

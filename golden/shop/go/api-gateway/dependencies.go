@@ -12,12 +12,19 @@
 //
 // Each call passes, outermost first, through the total timeout, the retry
 // policy (only where this client owns retries), the circuit breaker, the
-// bulkhead and the per-try timeout, all github.com/failsafe-go/failsafe-go
-// policies. With WithRegisterer the clients export
+// bulkhead and the per-try timeout, which the runtime
+// github.com/svcgen/svcgen/runtime/resilience enforces on
+// github.com/failsafe-go/failsafe-go. With WithRegisterer the clients export
 // svcgen_client_requests_total, svcgen_client_request_duration_seconds,
-// svcgen_client_retries_total, svcgen_client_circuit_breaker_state and
-// svcgen_client_bulkhead_rejections_total with a dependency label; the scrape
+// svcgen_client_retries_total, svcgen_client_circuit_breaker_state,
+// svcgen_client_bulkhead_rejections_total, svcgen_client_in_flight_requests
+// and, where a bulkhead bounds the calls,
+// svcgen_client_bulkhead_max_concurrent, with a dependency label; the scrape
 // target's labels name the calling service.
+//
+// This package needs a release of module github.com/svcgen/svcgen/runtime that
+// supports generated code of version 1: v0.1.0 or later within its major
+// version. The constants below fail to compile against any other.
 //
 // Build one client per dependency and share it:
 //
@@ -26,41 +33,63 @@
 //	req.Header.Set("Idempotency-Key", key) // makes a POST safe to retry
 //	resp, err := client.Do(req)
 //
-// WithBaseURL and WithTimeScale are for tests and local runs; WithTransport
-// replaces the transport each attempt goes through.
+// WithBaseURL is for tests and local runs; WithTransport replaces the
+// transport each attempt goes through; resilience.WithClock gives tests
+// control of time.
 package apigateway
 
 import (
 	"net/http"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/svcgen/svcgen/runtime/resilience"
 )
 
-// Names of the client metrics and their labels, shared with the rules and
-// dashboards svcgen generates.
+// This code was generated for version 1 of the runtime's generated-code API;
+// the runtime lists the versions it supports.
 const (
-	metricRequests           = "svcgen_client_requests_total"
-	metricRequestDuration    = "svcgen_client_request_duration_seconds"
-	metricRetries            = "svcgen_client_retries_total"
-	metricBreakerState       = "svcgen_client_circuit_breaker_state"
-	metricBulkheadRejections = "svcgen_client_bulkhead_rejections_total"
-	labelDependency          = "dependency"
-	labelOutcome             = "outcome"
-	labelState               = "state"
-	outcomeSuccess           = "success"
-	outcomeError             = "error"
-	outcomeTimeout           = "timeout"
-	outcomeBreakerOpen       = "breaker_open"
-	outcomeBulkheadFull      = "bulkhead_full"
-	outcomeCanceled          = "canceled"
-	stateClosed              = "closed"
-	stateOpen                = "open"
-	stateHalfOpen            = "half_open"
+	_ = resilience.EnforceVersion(1 - resilience.MinVersion)
+	_ = resilience.EnforceVersion(resilience.MaxVersion - 1)
 )
+
+// Policy is the resilience policy the catalog resolved for one dependency.
+type Policy = resilience.Policy
+
+// Option configures a client, transport or guard.
+type Option = resilience.Option
+
+// Error reports a call that the client's own policies ended: a timeout, an
+// open circuit breaker or a full bulkhead.
+type Error = resilience.Error
+
+// WithRegisterer registers the client metrics with reg; without it the clients
+// export none.
+func WithRegisterer(reg prometheus.Registerer) Option {
+	return resilience.WithRegisterer(reg)
+}
+
+// WithBaseURL sends requests with a relative URL to base instead of the
+// dependency's address.
+func WithBaseURL(base string) Option {
+	return resilience.WithBaseURL(base)
+}
+
+// WithTransport sends each attempt through rt, which then enforces the connect
+// timeout.
+func WithTransport(rt http.RoundTripper) Option {
+	return resilience.WithTransport(rt)
+}
 
 // durationBuckets are the upper bounds, in seconds, of
 // svcgen_client_request_duration_seconds: the catalog's latency buckets, and
 // the longest total timeout of these dependencies where it is longer.
 var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 5, 10, 20}
+
+// options puts the catalog's buckets before the caller's options.
+func options(opts []Option) []Option {
+	return append([]Option{resilience.WithDurationBuckets(durationBuckets...)}, opts...)
+}
 
 // AuthPolicy returns the policy of api-gateway's calls to auth (internal,
 // profile core), as the catalog resolved it.
@@ -75,28 +104,28 @@ func AuthPolicy() Policy {
 		BaseURL:    "http://auth.shop.svc.cluster.local:8080",
 		Idempotent: true,
 		Fallback:   "verify JWTs locally with the cached signing keys",
-		Timeout: Timeouts{
+		Timeout: resilience.Timeouts{
 			Connect: time.Second,
 			PerTry:  2 * time.Second,
 			Total:   7 * time.Second,
 		},
-		Retry: Retry{
-			Owner:          RetryByMesh,
+		Retry: resilience.Retry{
+			Owner:          resilience.RetryByMesh,
 			MaxRetries:     2,
 			InitialBackoff: 100 * time.Millisecond,
 			MaxBackoff:     5 * time.Second,
 			Multiplier:     2,
 			Jitter:         0.2,
 		},
-		Breaker: Breaker{
-			Window:        CountWindow,
+		Breaker: resilience.Breaker{
+			Window:        resilience.CountWindow,
 			Failures:      5,
 			Calls:         10,
 			OpenFor:       30 * time.Second,
 			HalfOpenCalls: 3,
 		},
-		Bulkhead: Bulkhead{
-			Isolation:     SemaphoreIsolation,
+		Bulkhead: resilience.Bulkhead{
+			Isolation:     resilience.SemaphoreIsolation,
 			MaxConcurrent: 30,
 			MaxWait:       0,
 		},
@@ -119,14 +148,14 @@ func AuthPolicy() Policy {
 // The client's Timeout is the total timeout, which bounds reading the response
 // body too.
 func NewAuthClient(opts ...Option) (*http.Client, error) {
-	return newClient(AuthPolicy(), opts)
+	return resilience.NewClient(AuthPolicy(), options(opts)...)
 }
 
 // NewAuthTransport returns the http.RoundTripper of NewAuthClient, for a
 // client of your own: it bounds each call by the total timeout up to the
 // response headers.
 func NewAuthTransport(opts ...Option) (http.RoundTripper, error) {
-	return newTransport(AuthPolicy(), opts)
+	return resilience.NewTransport(AuthPolicy(), options(opts)...)
 }
 
 // OrderPolicy returns the policy of api-gateway's calls to order (internal,
@@ -141,28 +170,28 @@ func OrderPolicy() Policy {
 		Address:    "order.shop.svc.cluster.local:8080",
 		BaseURL:    "http://order.shop.svc.cluster.local:8080",
 		Idempotent: true,
-		Timeout: Timeouts{
+		Timeout: resilience.Timeouts{
 			Connect: time.Second,
 			PerTry:  20 * time.Second,
 			Total:   20 * time.Second,
 		},
-		Retry: Retry{
-			Owner:          RetryByMesh,
+		Retry: resilience.Retry{
+			Owner:          resilience.RetryByMesh,
 			MaxRetries:     0,
 			InitialBackoff: 500 * time.Millisecond,
 			MaxBackoff:     10 * time.Second,
 			Multiplier:     2,
 			Jitter:         0.2,
 		},
-		Breaker: Breaker{
-			Window:        CountWindow,
+		Breaker: resilience.Breaker{
+			Window:        resilience.CountWindow,
 			Failures:      10,
 			Calls:         20,
 			OpenFor:       time.Minute,
 			HalfOpenCalls: 3,
 		},
-		Bulkhead: Bulkhead{
-			Isolation:     SemaphoreIsolation,
+		Bulkhead: resilience.Bulkhead{
+			Isolation:     resilience.SemaphoreIsolation,
 			MaxConcurrent: 144,
 			MaxWait:       0,
 		},
@@ -182,12 +211,12 @@ func OrderPolicy() Policy {
 // The client's Timeout is the total timeout, which bounds reading the response
 // body too.
 func NewOrderClient(opts ...Option) (*http.Client, error) {
-	return newClient(OrderPolicy(), opts)
+	return resilience.NewClient(OrderPolicy(), options(opts)...)
 }
 
 // NewOrderTransport returns the http.RoundTripper of NewOrderClient, for a
 // client of your own: it bounds each call by the total timeout up to the
 // response headers.
 func NewOrderTransport(opts ...Option) (http.RoundTripper, error) {
-	return newTransport(OrderPolicy(), opts)
+	return resilience.NewTransport(OrderPolicy(), options(opts)...)
 }

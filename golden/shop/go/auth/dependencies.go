@@ -11,52 +11,85 @@
 //
 // Each call passes, outermost first, through the total timeout, the retry
 // policy (only where this client owns retries), the circuit breaker, the
-// bulkhead and the per-try timeout, all github.com/failsafe-go/failsafe-go
-// policies. With WithRegisterer the clients export
+// bulkhead and the per-try timeout, which the runtime
+// github.com/svcgen/svcgen/runtime/resilience enforces on
+// github.com/failsafe-go/failsafe-go. With WithRegisterer the clients export
 // svcgen_client_requests_total, svcgen_client_request_duration_seconds,
-// svcgen_client_retries_total, svcgen_client_circuit_breaker_state and
-// svcgen_client_bulkhead_rejections_total with a dependency label; the scrape
+// svcgen_client_retries_total, svcgen_client_circuit_breaker_state,
+// svcgen_client_bulkhead_rejections_total, svcgen_client_in_flight_requests
+// and, where a bulkhead bounds the calls,
+// svcgen_client_bulkhead_max_concurrent, with a dependency label; the scrape
 // target's labels name the calling service.
+//
+// This package needs a release of module github.com/svcgen/svcgen/runtime that
+// supports generated code of version 1: v0.1.0 or later within its major
+// version. The constants below fail to compile against any other.
 //
 // Guard calls that do not speak HTTP, telling answers from failures:
 //
 //	guard, err := auth.NewAuthDBGuard(auth.WithExpectedErrors(func(err error) bool { return errors.Is(err, sql.ErrNoRows) }))
 //	err = guard.Run(ctx, func(ctx context.Context) error { return db.QueryRowContext(ctx, query).Scan(&v) })
 //
-// WithBaseURL and WithTimeScale are for tests and local runs; WithTransport
-// replaces the transport each attempt goes through.
+// WithBaseURL is for tests and local runs; WithTransport replaces the
+// transport each attempt goes through; resilience.WithClock gives tests
+// control of time.
 package auth
 
 import (
+	"context"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/svcgen/svcgen/runtime/resilience"
 )
 
-// Names of the client metrics and their labels, shared with the rules and
-// dashboards svcgen generates.
+// This code was generated for version 1 of the runtime's generated-code API;
+// the runtime lists the versions it supports.
 const (
-	metricRequests           = "svcgen_client_requests_total"
-	metricRequestDuration    = "svcgen_client_request_duration_seconds"
-	metricRetries            = "svcgen_client_retries_total"
-	metricBreakerState       = "svcgen_client_circuit_breaker_state"
-	metricBulkheadRejections = "svcgen_client_bulkhead_rejections_total"
-	labelDependency          = "dependency"
-	labelOutcome             = "outcome"
-	labelState               = "state"
-	outcomeSuccess           = "success"
-	outcomeError             = "error"
-	outcomeTimeout           = "timeout"
-	outcomeBreakerOpen       = "breaker_open"
-	outcomeBulkheadFull      = "bulkhead_full"
-	outcomeCanceled          = "canceled"
-	stateClosed              = "closed"
-	stateOpen                = "open"
-	stateHalfOpen            = "half_open"
+	_ = resilience.EnforceVersion(1 - resilience.MinVersion)
+	_ = resilience.EnforceVersion(resilience.MaxVersion - 1)
 )
+
+// Policy is the resilience policy the catalog resolved for one dependency.
+type Policy = resilience.Policy
+
+// Option configures a client, transport or guard.
+type Option = resilience.Option
+
+// Error reports a call that the client's own policies ended: a timeout, an
+// open circuit breaker or a full bulkhead.
+type Error = resilience.Error
+
+// Guard runs calls to a dependency that does not speak HTTP under its policy.
+type Guard = resilience.Guard
+
+// WithRegisterer registers the client metrics with reg; without it the clients
+// export none.
+func WithRegisterer(reg prometheus.Registerer) Option {
+	return resilience.WithRegisterer(reg)
+}
+
+// WithExpectedErrors tells a Guard which errors of the guarded function are
+// answers of a healthy dependency: returned as they are, never retried,
+// successes for the breaker and the metrics.
+func WithExpectedErrors(expected func(error) bool) Option {
+	return resilience.WithExpectedErrors(expected)
+}
+
+// Get calls fn under g's policies and returns its result.
+func Get[R any](ctx context.Context, g *Guard, fn func(ctx context.Context) (R, error)) (R, error) {
+	return resilience.Get(ctx, g, fn)
+}
 
 // durationBuckets are the upper bounds, in seconds, of
 // svcgen_client_request_duration_seconds: the catalog's latency buckets, and
 // the longest total timeout of these dependencies where it is longer.
 var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 5, 10}
+
+// options puts the catalog's buckets before the caller's options.
+func options(opts []Option) []Option {
+	return append([]Option{resilience.WithDurationBuckets(durationBuckets...)}, opts...)
+}
 
 // AuthDBPolicy returns the policy of auth's calls to auth-db (database,
 // profile standard), as the catalog resolved it.
@@ -69,28 +102,28 @@ func AuthDBPolicy() Policy {
 		Protocol:   "TCP",
 		Address:    "auth-db.shop.svc.cluster.local:5432",
 		Idempotent: true,
-		Timeout: Timeouts{
+		Timeout: resilience.Timeouts{
 			Connect: 500 * time.Millisecond,
 			PerTry:  500 * time.Millisecond,
 			Total:   1500 * time.Millisecond,
 		},
-		Retry: Retry{
-			Owner:          RetryByClient,
+		Retry: resilience.Retry{
+			Owner:          resilience.RetryByClient,
 			MaxRetries:     1,
 			InitialBackoff: 100 * time.Millisecond,
 			MaxBackoff:     10 * time.Second,
 			Multiplier:     2,
 			Jitter:         0.2,
 		},
-		Breaker: Breaker{
-			Window:        CountWindow,
+		Breaker: resilience.Breaker{
+			Window:        resilience.CountWindow,
 			Failures:      10,
 			Calls:         20,
 			OpenFor:       time.Minute,
 			HalfOpenCalls: 3,
 		},
-		Bulkhead: Bulkhead{
-			Isolation:     SemaphoreIsolation,
+		Bulkhead: resilience.Bulkhead{
+			Isolation:     resilience.SemaphoreIsolation,
 			MaxConcurrent: 50,
 			MaxWait:       100 * time.Millisecond,
 		},
@@ -111,5 +144,5 @@ func AuthDBPolicy() Policy {
 // The connect timeout (500ms) is the driver's to enforce: configure it there
 // from AuthDBPolicy().Timeout.Connect.
 func NewAuthDBGuard(opts ...Option) (*Guard, error) {
-	return newGuard(AuthDBPolicy(), opts)
+	return resilience.NewGuard(AuthDBPolicy(), options(opts)...)
 }

@@ -11,12 +11,19 @@
 //
 // Each call passes, outermost first, through the total timeout, the retry
 // policy (only where this client owns retries), the circuit breaker, the
-// bulkhead and the per-try timeout, all github.com/failsafe-go/failsafe-go
-// policies. With WithRegisterer the clients export
+// bulkhead and the per-try timeout, which the runtime
+// github.com/svcgen/svcgen/runtime/resilience enforces on
+// github.com/failsafe-go/failsafe-go. With WithRegisterer the clients export
 // svcgen_client_requests_total, svcgen_client_request_duration_seconds,
-// svcgen_client_retries_total, svcgen_client_circuit_breaker_state and
-// svcgen_client_bulkhead_rejections_total with a dependency label; the scrape
+// svcgen_client_retries_total, svcgen_client_circuit_breaker_state,
+// svcgen_client_bulkhead_rejections_total, svcgen_client_in_flight_requests
+// and, where a bulkhead bounds the calls,
+// svcgen_client_bulkhead_max_concurrent, with a dependency label; the scrape
 // target's labels name the calling service.
+//
+// This package needs a release of module github.com/svcgen/svcgen/runtime that
+// supports generated code of version 1: v0.1.0 or later within its major
+// version. The constants below fail to compile against any other.
 //
 // Build one client per dependency and share it:
 //
@@ -25,41 +32,63 @@
 //	req.Header.Set("Idempotency-Key", key) // makes a POST safe to retry
 //	resp, err := client.Do(req)
 //
-// WithBaseURL and WithTimeScale are for tests and local runs; WithTransport
-// replaces the transport each attempt goes through.
+// WithBaseURL is for tests and local runs; WithTransport replaces the
+// transport each attempt goes through; resilience.WithClock gives tests
+// control of time.
 package notification
 
 import (
 	"net/http"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/svcgen/svcgen/runtime/resilience"
 )
 
-// Names of the client metrics and their labels, shared with the rules and
-// dashboards svcgen generates.
+// This code was generated for version 1 of the runtime's generated-code API;
+// the runtime lists the versions it supports.
 const (
-	metricRequests           = "svcgen_client_requests_total"
-	metricRequestDuration    = "svcgen_client_request_duration_seconds"
-	metricRetries            = "svcgen_client_retries_total"
-	metricBreakerState       = "svcgen_client_circuit_breaker_state"
-	metricBulkheadRejections = "svcgen_client_bulkhead_rejections_total"
-	labelDependency          = "dependency"
-	labelOutcome             = "outcome"
-	labelState               = "state"
-	outcomeSuccess           = "success"
-	outcomeError             = "error"
-	outcomeTimeout           = "timeout"
-	outcomeBreakerOpen       = "breaker_open"
-	outcomeBulkheadFull      = "bulkhead_full"
-	outcomeCanceled          = "canceled"
-	stateClosed              = "closed"
-	stateOpen                = "open"
-	stateHalfOpen            = "half_open"
+	_ = resilience.EnforceVersion(1 - resilience.MinVersion)
+	_ = resilience.EnforceVersion(resilience.MaxVersion - 1)
 )
+
+// Policy is the resilience policy the catalog resolved for one dependency.
+type Policy = resilience.Policy
+
+// Option configures a client, transport or guard.
+type Option = resilience.Option
+
+// Error reports a call that the client's own policies ended: a timeout, an
+// open circuit breaker or a full bulkhead.
+type Error = resilience.Error
+
+// WithRegisterer registers the client metrics with reg; without it the clients
+// export none.
+func WithRegisterer(reg prometheus.Registerer) Option {
+	return resilience.WithRegisterer(reg)
+}
+
+// WithBaseURL sends requests with a relative URL to base instead of the
+// dependency's address.
+func WithBaseURL(base string) Option {
+	return resilience.WithBaseURL(base)
+}
+
+// WithTransport sends each attempt through rt, which then enforces the connect
+// timeout.
+func WithTransport(rt http.RoundTripper) Option {
+	return resilience.WithTransport(rt)
+}
 
 // durationBuckets are the upper bounds, in seconds, of
 // svcgen_client_request_duration_seconds: the catalog's latency buckets, and
 // the longest total timeout of these dependencies where it is longer.
 var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 5, 10, 30}
+
+// options puts the catalog's buckets before the caller's options.
+func options(opts []Option) []Option {
+	return append([]Option{resilience.WithDurationBuckets(durationBuckets...)}, opts...)
+}
 
 // MailProviderPolicy returns the policy of notification's calls to
 // mail-provider (external, profile async), as the catalog resolved it.
@@ -73,28 +102,28 @@ func MailProviderPolicy() Policy {
 		Address:    "api.mail.example.com:443",
 		BaseURL:    "https://api.mail.example.com",
 		Idempotent: true,
-		Timeout: Timeouts{
+		Timeout: resilience.Timeouts{
 			Connect: 3 * time.Second,
 			PerTry:  5400 * time.Millisecond,
 			Total:   30 * time.Second,
 		},
-		Retry: Retry{
-			Owner:          RetryByClient,
+		Retry: resilience.Retry{
+			Owner:          resilience.RetryByClient,
 			MaxRetries:     3,
 			InitialBackoff: time.Second,
 			MaxBackoff:     5 * time.Minute,
 			Multiplier:     2,
 			Jitter:         0.2,
 		},
-		Breaker: Breaker{
-			Window:        CountWindow,
+		Breaker: resilience.Breaker{
+			Window:        resilience.CountWindow,
 			Failures:      20,
 			Calls:         40,
 			OpenFor:       2 * time.Minute,
 			HalfOpenCalls: 5,
 		},
-		Bulkhead: Bulkhead{
-			Isolation:     PoolIsolation,
+		Bulkhead: resilience.Bulkhead{
+			Isolation:     resilience.PoolIsolation,
 			MaxConcurrent: 20,
 			MaxQueue:      20,
 			MaxWait:       time.Second,
@@ -120,12 +149,12 @@ func MailProviderPolicy() Policy {
 // The client's Timeout is the total timeout, which bounds reading the response
 // body too.
 func NewMailProviderClient(opts ...Option) (*http.Client, error) {
-	return newClient(MailProviderPolicy(), opts)
+	return resilience.NewClient(MailProviderPolicy(), options(opts)...)
 }
 
 // NewMailProviderTransport returns the http.RoundTripper of
 // NewMailProviderClient, for a client of your own: it bounds each call by the
 // total timeout up to the response headers.
 func NewMailProviderTransport(opts ...Option) (http.RoundTripper, error) {
-	return newTransport(MailProviderPolicy(), opts)
+	return resilience.NewTransport(MailProviderPolicy(), options(opts)...)
 }

@@ -13,12 +13,19 @@
 //
 // Each call passes, outermost first, through the total timeout, the retry
 // policy (only where this client owns retries), the circuit breaker, the
-// bulkhead and the per-try timeout, all github.com/failsafe-go/failsafe-go
-// policies. With WithRegisterer the clients export
+// bulkhead and the per-try timeout, which the runtime
+// github.com/svcgen/svcgen/runtime/resilience enforces on
+// github.com/failsafe-go/failsafe-go. With WithRegisterer the clients export
 // svcgen_client_requests_total, svcgen_client_request_duration_seconds,
-// svcgen_client_retries_total, svcgen_client_circuit_breaker_state and
-// svcgen_client_bulkhead_rejections_total with a dependency label; the scrape
+// svcgen_client_retries_total, svcgen_client_circuit_breaker_state,
+// svcgen_client_bulkhead_rejections_total, svcgen_client_in_flight_requests
+// and, where a bulkhead bounds the calls,
+// svcgen_client_bulkhead_max_concurrent, with a dependency label; the scrape
 // target's labels name the calling service.
+//
+// This package needs a release of module github.com/svcgen/svcgen/runtime that
+// supports generated code of version 1: v0.1.0 or later within its major
+// version. The constants below fail to compile against any other.
 //
 // Build one client per dependency and share it:
 //
@@ -27,41 +34,63 @@
 //	req.Header.Set("Idempotency-Key", key) // makes a POST safe to retry
 //	resp, err := client.Do(req)
 //
-// WithBaseURL and WithTimeScale are for tests and local runs; WithTransport
-// replaces the transport each attempt goes through.
+// WithBaseURL is for tests and local runs; WithTransport replaces the
+// transport each attempt goes through; resilience.WithClock gives tests
+// control of time.
 package order
 
 import (
 	"net/http"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/svcgen/svcgen/runtime/resilience"
 )
 
-// Names of the client metrics and their labels, shared with the rules and
-// dashboards svcgen generates.
+// This code was generated for version 1 of the runtime's generated-code API;
+// the runtime lists the versions it supports.
 const (
-	metricRequests           = "svcgen_client_requests_total"
-	metricRequestDuration    = "svcgen_client_request_duration_seconds"
-	metricRetries            = "svcgen_client_retries_total"
-	metricBreakerState       = "svcgen_client_circuit_breaker_state"
-	metricBulkheadRejections = "svcgen_client_bulkhead_rejections_total"
-	labelDependency          = "dependency"
-	labelOutcome             = "outcome"
-	labelState               = "state"
-	outcomeSuccess           = "success"
-	outcomeError             = "error"
-	outcomeTimeout           = "timeout"
-	outcomeBreakerOpen       = "breaker_open"
-	outcomeBulkheadFull      = "bulkhead_full"
-	outcomeCanceled          = "canceled"
-	stateClosed              = "closed"
-	stateOpen                = "open"
-	stateHalfOpen            = "half_open"
+	_ = resilience.EnforceVersion(1 - resilience.MinVersion)
+	_ = resilience.EnforceVersion(resilience.MaxVersion - 1)
 )
+
+// Policy is the resilience policy the catalog resolved for one dependency.
+type Policy = resilience.Policy
+
+// Option configures a client, transport or guard.
+type Option = resilience.Option
+
+// Error reports a call that the client's own policies ended: a timeout, an
+// open circuit breaker or a full bulkhead.
+type Error = resilience.Error
+
+// WithRegisterer registers the client metrics with reg; without it the clients
+// export none.
+func WithRegisterer(reg prometheus.Registerer) Option {
+	return resilience.WithRegisterer(reg)
+}
+
+// WithBaseURL sends requests with a relative URL to base instead of the
+// dependency's address.
+func WithBaseURL(base string) Option {
+	return resilience.WithBaseURL(base)
+}
+
+// WithTransport sends each attempt through rt, which then enforces the connect
+// timeout.
+func WithTransport(rt http.RoundTripper) Option {
+	return resilience.WithTransport(rt)
+}
 
 // durationBuckets are the upper bounds, in seconds, of
 // svcgen_client_request_duration_seconds: the catalog's latency buckets, and
 // the longest total timeout of these dependencies where it is longer.
 var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 5, 10, 19}
+
+// options puts the catalog's buckets before the caller's options.
+func options(opts []Option) []Option {
+	return append([]Option{resilience.WithDurationBuckets(durationBuckets...)}, opts...)
+}
 
 // InventoryPolicy returns the policy of order's calls to inventory (internal,
 // profile standard), as the catalog resolved it.
@@ -76,28 +105,28 @@ func InventoryPolicy() Policy {
 		BaseURL:    "http://inventory.shop.svc.cluster.local:8080",
 		Idempotent: true,
 		Fallback:   "accept the order and reserve stock asynchronously",
-		Timeout: Timeouts{
+		Timeout: resilience.Timeouts{
 			Connect: time.Second,
 			PerTry:  4 * time.Second,
 			Total:   9 * time.Second,
 		},
-		Retry: Retry{
-			Owner:          RetryByMesh,
+		Retry: resilience.Retry{
+			Owner:          resilience.RetryByMesh,
 			MaxRetries:     1,
 			InitialBackoff: 500 * time.Millisecond,
 			MaxBackoff:     10 * time.Second,
 			Multiplier:     2,
 			Jitter:         0.2,
 		},
-		Breaker: Breaker{
-			Window:        CountWindow,
+		Breaker: resilience.Breaker{
+			Window:        resilience.CountWindow,
 			Failures:      10,
 			Calls:         20,
 			OpenFor:       time.Minute,
 			HalfOpenCalls: 3,
 		},
-		Bulkhead: Bulkhead{
-			Isolation:     SemaphoreIsolation,
+		Bulkhead: resilience.Bulkhead{
+			Isolation:     resilience.SemaphoreIsolation,
 			MaxConcurrent: 57,
 			MaxWait:       0,
 		},
@@ -120,14 +149,14 @@ func InventoryPolicy() Policy {
 // The client's Timeout is the total timeout, which bounds reading the response
 // body too.
 func NewInventoryClient(opts ...Option) (*http.Client, error) {
-	return newClient(InventoryPolicy(), opts)
+	return resilience.NewClient(InventoryPolicy(), options(opts)...)
 }
 
 // NewInventoryTransport returns the http.RoundTripper of NewInventoryClient,
 // for a client of your own: it bounds each call by the total timeout up to the
 // response headers.
 func NewInventoryTransport(opts ...Option) (http.RoundTripper, error) {
-	return newTransport(InventoryPolicy(), opts)
+	return resilience.NewTransport(InventoryPolicy(), options(opts)...)
 }
 
 // PaymentPolicy returns the policy of order's calls to payment (internal,
@@ -142,28 +171,28 @@ func PaymentPolicy() Policy {
 		Address:    "payment.shop.svc.cluster.local:8080",
 		BaseURL:    "http://payment.shop.svc.cluster.local:8080",
 		Idempotent: false,
-		Timeout: Timeouts{
+		Timeout: resilience.Timeouts{
 			Connect: time.Second,
 			PerTry:  9 * time.Second,
 			Total:   19 * time.Second,
 		},
-		Retry: Retry{
-			Owner:          RetryByClient,
+		Retry: resilience.Retry{
+			Owner:          resilience.RetryByClient,
 			MaxRetries:     1,
 			InitialBackoff: 100 * time.Millisecond,
 			MaxBackoff:     5 * time.Second,
 			Multiplier:     2,
 			Jitter:         0.2,
 		},
-		Breaker: Breaker{
-			Window:        CountWindow,
+		Breaker: resilience.Breaker{
+			Window:        resilience.CountWindow,
 			Failures:      5,
 			Calls:         10,
 			OpenFor:       30 * time.Second,
 			HalfOpenCalls: 3,
 		},
-		Bulkhead: Bulkhead{
-			Isolation:     SemaphoreIsolation,
+		Bulkhead: resilience.Bulkhead{
+			Isolation:     resilience.SemaphoreIsolation,
 			MaxConcurrent: 450,
 			MaxWait:       0,
 		},
@@ -187,14 +216,14 @@ func PaymentPolicy() Policy {
 // The client's Timeout is the total timeout, which bounds reading the response
 // body too.
 func NewPaymentClient(opts ...Option) (*http.Client, error) {
-	return newClient(PaymentPolicy(), opts)
+	return resilience.NewClient(PaymentPolicy(), options(opts)...)
 }
 
 // NewPaymentTransport returns the http.RoundTripper of NewPaymentClient, for a
 // client of your own: it bounds each call by the total timeout up to the
 // response headers.
 func NewPaymentTransport(opts ...Option) (http.RoundTripper, error) {
-	return newTransport(PaymentPolicy(), opts)
+	return resilience.NewTransport(PaymentPolicy(), options(opts)...)
 }
 
 // ProductPolicy returns the policy of order's calls to product (internal,
@@ -210,28 +239,28 @@ func ProductPolicy() Policy {
 		BaseURL:    "http://product.shop.svc.cluster.local:8080",
 		Idempotent: true,
 		Fallback:   "price from the last published catalog snapshot",
-		Timeout: Timeouts{
+		Timeout: resilience.Timeouts{
 			Connect: time.Second,
 			PerTry:  2 * time.Second,
 			Total:   8 * time.Second,
 		},
-		Retry: Retry{
-			Owner:          RetryByMesh,
+		Retry: resilience.Retry{
+			Owner:          resilience.RetryByMesh,
 			MaxRetries:     2,
 			InitialBackoff: 500 * time.Millisecond,
 			MaxBackoff:     10 * time.Second,
 			Multiplier:     2,
 			Jitter:         0.2,
 		},
-		Breaker: Breaker{
-			Window:        CountWindow,
+		Breaker: resilience.Breaker{
+			Window:        resilience.CountWindow,
 			Failures:      10,
 			Calls:         20,
 			OpenFor:       time.Minute,
 			HalfOpenCalls: 3,
 		},
-		Bulkhead: Bulkhead{
-			Isolation:     SemaphoreIsolation,
+		Bulkhead: resilience.Bulkhead{
+			Isolation:     resilience.SemaphoreIsolation,
 			MaxConcurrent: 68,
 			MaxWait:       0,
 		},
@@ -254,12 +283,12 @@ func ProductPolicy() Policy {
 // The client's Timeout is the total timeout, which bounds reading the response
 // body too.
 func NewProductClient(opts ...Option) (*http.Client, error) {
-	return newClient(ProductPolicy(), opts)
+	return resilience.NewClient(ProductPolicy(), options(opts)...)
 }
 
 // NewProductTransport returns the http.RoundTripper of NewProductClient, for a
 // client of your own: it bounds each call by the total timeout up to the
 // response headers.
 func NewProductTransport(opts ...Option) (http.RoundTripper, error) {
-	return newTransport(ProductPolicy(), opts)
+	return resilience.NewTransport(ProductPolicy(), options(opts)...)
 }

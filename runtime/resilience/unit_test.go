@@ -139,13 +139,13 @@ func TestErrorOutcome(t *testing.T) {
 		err  error
 		want string
 	}{
-		{bg, circuitbreaker.ErrOpen, outcomeBreakerOpen},
-		{bg, bulkhead.ErrFull, outcomeBulkheadFull},
-		{bg, timeout.ErrExceeded, outcomeTimeout},
-		{expired, errors.New("context canceled"), outcomeTimeout},
-		{canceled, errors.New("context canceled"), outcomeCanceled},
-		{bg, context.Canceled, outcomeCanceled},
-		{bg, errors.New("connection reset by peer"), outcomeError},
+		{bg, circuitbreaker.ErrOpen, OutcomeBreakerOpen},
+		{bg, bulkhead.ErrFull, OutcomeBulkheadFull},
+		{bg, timeout.ErrExceeded, OutcomeTimeout},
+		{expired, errors.New("context canceled"), OutcomeTimeout},
+		{canceled, errors.New("context canceled"), OutcomeCanceled},
+		{bg, context.Canceled, OutcomeCanceled},
+		{bg, errors.New("connection reset by peer"), OutcomeError},
 	} {
 		if got := errorOutcome(tc.ctx, tc.err); got != tc.want {
 			t.Errorf("errorOutcome(%v) = %s, want %s", tc.err, got, tc.want)
@@ -153,22 +153,32 @@ func TestErrorOutcome(t *testing.T) {
 	}
 }
 
-func TestBreakerStateReportsAnExpiredOpenDelayAsHalfOpen(t *testing.T) {
-	cb := circuitbreaker.NewBuilder[any]().WithDelay(time.Hour).Build()
-	if s := breakerState(cb); s != stateClosed {
-		t.Errorf("new breaker: %s", s)
+func TestWallClock(t *testing.T) {
+	var c Clock = wallClock{}
+	if d := time.Since(c.Now()); d < 0 || d > time.Hour {
+		t.Errorf("the wall clock reads %s from time.Now", d)
 	}
-	cb.Open()
-	if s := breakerState(cb); s != stateOpen {
-		t.Errorf("open breaker: %s", s)
+	fired := make(chan struct{})
+	c.AfterFunc(0, func() { close(fired) })
+	<-fired
+	if stop := c.AfterFunc(time.Hour, func() { t.Error("a stopped timer fired") }); !stop() {
+		t.Error("stopping a pending timer reported false")
 	}
-	cb = circuitbreaker.NewBuilder[any]().WithDelay(0).Build()
-	cb.Open()
-	if s := breakerState(cb); s != stateHalfOpen {
-		t.Errorf("open breaker past its delay: %s, want half_open", s)
+}
+
+func TestSleep(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	if !sleep(ctx, wallClock{}, 0) {
+		t.Error("a zero sleep did not pass")
 	}
-	cb.HalfOpen()
-	if s := breakerState(cb); s != stateHalfOpen {
-		t.Errorf("half-open breaker: %s", s)
+	cancel()
+	if sleep(ctx, wallClock{}, 0) || sleep(ctx, wallClock{}, time.Hour) {
+		t.Error("a sleep in an ended context passed")
+	}
+}
+
+func TestJittered(t *testing.T) {
+	if d := jittered(time.Second, 0); d != time.Second {
+		t.Errorf("jittered(1s, 0) = %s", d)
 	}
 }
