@@ -497,7 +497,7 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 
 	d.Idempotent = true
 	if !r.boolean(&d.Idempotent, src, "idempotent", u, "idempotent") {
-		src["idempotent"] = catalog.Source{Default: "true unless set"}
+		src["idempotent"] = catalog.Source{Default: "true unless set: the client judges each request by its method and Idempotency-Key"}
 	}
 	r.str(&d.Fallback, src, "fallback", u, "fallback")
 	d.Traffic = r.traffic(v.get("traffic"), src, "traffic")
@@ -526,6 +526,12 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 			src["retry.owner"] = catalog.Source{Default: "client for non-idempotent calls (it retries only requests with an Idempotency-Key)"}
 		} else {
 			r.str(&owner, src, "retry.owner", []layer{kl}, "retryOwner")
+			if owner == string(catalog.OwnerMesh) && src["idempotent"].Default != "" {
+				// Only a call declared idempotent may be retried by the
+				// mesh, which repeats any request, a POST as readily as a GET.
+				owner = string(catalog.OwnerClient)
+				src["retry.owner"] = catalog.Source{Default: "client: the mesh retries only calls declared idempotent (idempotent: true); the client sees each request's method and Idempotency-Key"}
+			}
 		}
 	}
 	d.Retry.Owner = catalog.RetryOwner(owner)
@@ -595,7 +601,6 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 		}
 	}
 
-	fitRetryBudget(d)
 	d.Ignores = r.ignores(v.get("vet", "ignore"))
 	return d
 }

@@ -137,14 +137,14 @@ func TestTotalTimeoutBoundsTheWholeCall(t *testing.T) {
 	})
 }
 
-// order → inventory leaves retries to the mesh, whose sidecar bounds each
+// order → product (declared idempotent) leaves retries to the mesh, whose sidecar bounds each
 // of its attempts by the per-try timeout: the client's one request spans
 // them all, so only the total timeout bounds it.
 func TestMeshOwnedRetriesLeaveThePerTryTimeoutToTheMesh(t *testing.T) {
 	const scale = 0.05
-	p := order.InventoryPolicy()
+	p := order.ProductPolicy()
 	if p.Retry.Owner != order.RetryByMesh || p.Retry.MaxRetries == 0 {
-		t.Fatalf("inventory's retry policy is %+v; the test needs mesh-owned retries", p.Retry)
+		t.Fatalf("product's retry policy is %+v; the test needs mesh-owned retries", p.Retry)
 	}
 	perTry := time.Duration(float64(p.Timeout.PerTry) * scale)
 	total := time.Duration(float64(p.Timeout.Total) * scale)
@@ -154,13 +154,13 @@ func TestMeshOwnedRetriesLeaveThePerTryTimeoutToTheMesh(t *testing.T) {
 		time.Sleep(slow)
 		w.WriteHeader(http.StatusOK)
 	})
-	c := must[*http.Client](t)(order.NewInventoryClient(order.WithBaseURL(srv.URL), order.WithTimeScale(scale)))
-	if code, err := call(t, c, http.MethodGet, "/stock/42", ""); err != nil || code != http.StatusOK {
+	c := must[*http.Client](t)(order.NewProductClient(order.WithBaseURL(srv.URL), order.WithTimeScale(scale)))
+	if code, err := call(t, c, http.MethodGet, "/prices/42", ""); err != nil || code != http.StatusOK {
 		t.Fatalf("a %s response (per try %s, total %s): %d, %v; want it to arrive", slow, perTry, total, code, err)
 	}
 	srv.serve(func(w http.ResponseWriter, r *http.Request, _ int) { <-r.Context().Done() })
 	start := time.Now()
-	_, err := call(t, c, http.MethodGet, "/stock/42", "")
+	_, err := call(t, c, http.MethodGet, "/prices/42", "")
 	var ne net.Error
 	if !errors.As(err, &ne) || !ne.Timeout() {
 		t.Fatalf("a hanging dependency: %v, want a timeout", err)

@@ -147,7 +147,7 @@ func OrderPolicy() Policy {
 			Total:   20 * time.Second,
 		},
 		Retry: Retry{
-			Owner:          RetryByMesh,
+			Owner:          RetryByClient,
 			MaxRetries:     0,
 			InitialBackoff: 500 * time.Millisecond,
 			MaxBackoff:     10 * time.Second,
