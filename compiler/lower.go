@@ -478,6 +478,10 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 			r.checkHost(d.Host, src.Pos("host", d.Pos))
 		} else if d.Kind == catalog.KindExternal {
 			r.errorf(m.pos, "dependency %s: an external dependency needs host: the DNS name it is called at, e.g. host: \"api.pg.example.com\"", m.name)
+		} else if d.Kind == catalog.KindDatabase || d.Kind == catalog.KindCache {
+			// Without one the generated client would dial ":<port>" on the
+			// caller's own host.
+			r.errorf(m.pos, "dependency %s: a %s dependency needs host: the DNS name the client connects to, e.g. host: \"%s.shop.svc.cluster.local\"", m.name, d.Kind, m.name)
 		}
 		r.integer(&d.Port, src, "port", []layer{user(v), kl}, "port")
 		r.str(&d.Protocol, src, "protocol", []layer{user(v), kl}, "protocol")

@@ -376,9 +376,9 @@ services: c: {` + svc + `, dependencies: psp: {kind: "external", host: "api.psp.
 			},
 		},
 		{
-			name: "a database without a host, and one inside the cluster",
+			name: "an upload without a host, and a database inside the cluster",
 			services: `services: a: {` + svc + `, dependencies: {
-	db: {kind: "database"}
+	files: {kind: "upload"}
 	pg: {kind: "database", host: "pg.data.svc.cluster.local"}
 }}`,
 			check: func(t *testing.T, files []emit.File, docs []doc) {
