@@ -103,6 +103,9 @@ type derivation struct {
 	// with the edge that sets it; absent for a service no one waits on.
 	budget   map[*catalog.Service]time.Duration
 	budgetBy map[*catalog.Service]catalog.Edge
+	// budgetAt is the written value that bounds a budget, where one does
+	// (else the kind's own cap bounds it).
+	budgetAt map[*catalog.Service]catalog.Pos
 	// worst is the largest product of attempts along the synchronous
 	// paths from an entry point to a service.
 	worst map[*catalog.Service]float64
@@ -153,6 +156,7 @@ func deriveBudgets(c *catalog.Catalog) {
 		capTotal:  map[*catalog.Dependency]time.Duration{},
 		budget:    map[*catalog.Service]time.Duration{},
 		budgetBy:  map[*catalog.Service]catalog.Edge{},
+		budgetAt:  map[*catalog.Service]catalog.Pos{},
 		worst:     map[*catalog.Service]float64{},
 	}
 	g.sort()
@@ -228,9 +232,30 @@ func (g *derivation) down(s *catalog.Service) {
 		if b := budgetUnder(room); !g.hasBudget(t) || b < g.budget[t] {
 			g.budget[t] = b
 			g.budgetBy[t] = catalog.Edge{Caller: s, Dep: d}
+			g.budgetAt[t] = g.boundAt(s, d)
 		}
 		g.worst[t] = max(g.worst[t], g.worst[s]*float64(d.Retry.Attempts()))
 	}
+}
+
+// boundAt returns the written value that bounds how long an edge may wait
+// per try: its per-try timeout, else its retry count or total, else its
+// caller's budget's; an invalid Pos when only the kinds' caps bound it (or
+// the position of a catalog-wide matrices override that set the cap).
+func (g *derivation) boundAt(s *catalog.Service, d *catalog.Dependency) catalog.Pos {
+	if written(d, keyPerTry) {
+		return d.Sources[keyPerTry].Pos
+	}
+	if written(d, keyRetries) && d.Retry.MaxRetries > 0 {
+		return d.Sources[keyRetries].Pos
+	}
+	if written(d, keyTotal) {
+		return d.Sources[keyTotal].Pos
+	}
+	if b, ok := g.budget[s]; ok && d.Synchronous() && b < g.capTotal[d] && g.budgetAt[s].IsValid() {
+		return g.budgetAt[s]
+	}
+	return d.Sources[keyPerTry].Pos
 }
 
 func (g *derivation) hasBudget(s *catalog.Service) bool { _, ok := g.budget[s]; return ok }
@@ -276,18 +301,26 @@ func (g *derivation) innerTimeouts(s *catalog.Service, d *catalog.Dependency, t 
 		capped := min(g.capPerTry[d], g.roomPerTry(s, d))
 		reason := fmt.Sprintf("derived: above %s's longest total %s (%s → %s), +%d %%",
 			t.Name, catalog.FormatDuration(long.Timeout.Total), t.Name, hopName(long), hierarchyMargin)
+		// The position is of the value the per-try timeout follows from:
+		// the callee's longest total, or what capped it.
+		at := long.Sources[keyTotal].Pos
 		if need > capped {
 			need = capped
+			at = g.boundAt(s, d)
 			reason = fmt.Sprintf("derived, capped at %s (%s): %s's longest total %s (%s → %s) needs more; lower that total, or write timeout.perTry and timeout.total here",
 				catalog.FormatDuration(capped), g.capWhy(s, d), t.Name, catalog.FormatDuration(long.Timeout.Total), t.Name, hopName(long))
 		}
 		d.Timeout.PerTry = need
-		d.Sources[keyPerTry] = catalog.Source{Default: reason}
+		d.Sources[keyPerTry] = catalog.Source{Pos: at, Default: reason}
 	}
 	if !written(d, keyTotal) {
 		worst := d.WorstCaseDuration()
 		d.Timeout.Total = worst
-		d.Sources[keyTotal] = catalog.Source{Default: "derived: " + attemptsText(d)}
+		at := d.Sources[keyPerTry].Pos
+		if written(d, keyRetries) && d.Retry.MaxRetries > 0 {
+			at = d.Sources[keyRetries].Pos
+		}
+		d.Sources[keyTotal] = catalog.Source{Pos: at, Default: "derived: " + attemptsText(d)}
 	}
 }
 
@@ -340,7 +373,7 @@ func (g *derivation) lastHop(s *catalog.Service, d *catalog.Dependency) {
 	if !written(d, keyTotal) {
 		if c := g.totalCap(s, d); c < d.Timeout.Total {
 			d.Timeout.Total = c
-			d.Sources[keyTotal] = catalog.Source{Default: fmt.Sprintf("derived: within %s, under the kind's %s",
+			d.Sources[keyTotal] = catalog.Source{Pos: g.budgetAt[s], Default: fmt.Sprintf("derived: within %s, under the kind's %s",
 				g.budgetText(s), catalog.FormatDuration(g.capTotal[d]))}
 		}
 	}
@@ -401,7 +434,12 @@ func fitRetryBudget(d *catalog.Dependency, kindPerTry time.Duration) {
 		perTrySrc := src[keyPerTry]
 		for {
 			backoff := d.Retry.WorstCaseBackoff()
-			p := ((d.Timeout.Total - backoff) / time.Duration(d.Retry.Attempts())).Truncate(grain)
+			p := (d.Timeout.Total - backoff) / time.Duration(d.Retry.Attempts())
+			if p >= grain {
+				p = p.Truncate(grain)
+			} else {
+				p = p.Truncate(time.Millisecond) // a total squeezed by written values
+			}
 			if p >= kindPerTry/4 || retriesFixed || d.Retry.MaxRetries == 0 {
 				if p > 0 && p < d.Timeout.PerTry {
 					d.Timeout.PerTry = p
