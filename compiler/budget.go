@@ -302,11 +302,13 @@ func (g *derivation) innerTimeouts(s *catalog.Service, d *catalog.Dependency, t 
 		reason := fmt.Sprintf("derived: above %s's longest total %s (%s → %s), +%d %%",
 			t.Name, catalog.FormatDuration(long.Timeout.Total), t.Name, hopName(long), hierarchyMargin)
 		// The position is of the value the per-try timeout follows from:
-		// the callee's longest total, or what capped it.
+		// the callee's longest total, else (capped) what capped it.
 		at := long.Sources[keyTotal].Pos
 		if need > capped {
 			need = capped
-			at = g.boundAt(s, d)
+			if !at.IsValid() {
+				at = g.boundAt(s, d)
+			}
 			reason = fmt.Sprintf("derived, capped at %s (%s): %s's longest total %s (%s → %s) needs more; lower that total, or write timeout.perTry and timeout.total here",
 				catalog.FormatDuration(capped), g.capWhy(s, d), t.Name, catalog.FormatDuration(long.Timeout.Total), t.Name, hopName(long))
 		}
