@@ -1,6 +1,8 @@
 package check
 
 import (
+	"slices"
+
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/diag"
 )
@@ -47,7 +49,7 @@ var timeoutHierarchy = &Rule{
 				// A derived per-try timeout follows from a value the catalog
 				// wrote elsewhere (a retry count, a total, a caller's per-try):
 				// that is the one to change.
-				if src := d.Sources["timeout.perTry"]; src.Default != "" && src.Pos.IsValid() {
+				if src := d.Sources["timeout.perTry"]; src.Default != "" && src.Pos.IsValid() && !slices.ContainsFunc(related, func(r diag.Related) bool { return r.Pos == src.Pos }) {
 					related = append(related, diag.Related{
 						Pos:     src.Pos,
 						Message: "the per-try timeout of " + s.Name + " → " + callee.Name + " (" + catalog.FormatDuration(d.Timeout.PerTry) + ") is derived within the value written here",
