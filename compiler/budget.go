@@ -358,6 +358,14 @@ func (g *derivation) budgetText(s *catalog.Service) string {
 // kind's total within the caller's budget, and a per-try timeout fitted into
 // that total.
 func (g *derivation) lastHop(s *catalog.Service, d *catalog.Dependency) {
+	if !written(d, keyRetries) && d.Retry.MaxRetries > 0 && d.Retry.Owner == catalog.OwnerClient &&
+		d.Kind != catalog.KindInternal && d.Host == "" && d.Protocol == "HTTP" {
+		// The mesh writes no route for an HTTP call without a host, so the
+		// caller's sidecar retries it by Istio's default policy: client
+		// retries would multiply them (double-retry-owner).
+		d.Retry.MaxRetries = 0
+		d.Sources[keyRetries] = catalog.Source{Default: "derived: no client retries, the sidecar already retries an HTTP call without a host by Istio's default policy"}
+	}
 	if d.Synchronous() && !written(d, keyRetries) && g.limit >= 1 {
 		w := g.worst[s]
 		most := int(math.Floor(g.limit/w+1e-9)) - 1

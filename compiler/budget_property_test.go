@@ -190,7 +190,12 @@ teams: web: receivers: {
 				} else {
 					k := kinds[r.IntN(len(kinds))]
 					dep = fmt.Sprintf("%s-%d", k, host)
-					fields = append(fields, fmt.Sprintf("kind: %q, host: \"h%d.example.net\"", k, host))
+					if k == "upload" && r.IntN(2) == 0 {
+						// An upload may go without a host, over HTTP too.
+						fields = append(fields, `kind: "upload", protocol: "HTTP"`)
+					} else {
+						fields = append(fields, fmt.Sprintf("kind: %q, host: \"h%d.example.net\"", k, host))
+					}
 					host++
 				}
 				if r.IntN(4) == 0 {
