@@ -103,6 +103,9 @@ type derivation struct {
 	// with the edge that sets it; absent for a service no one waits on.
 	budget   map[*catalog.Service]time.Duration
 	budgetBy map[*catalog.Service]catalog.Edge
+	// budgetRoom is the longest per-try timeout the edge that sets the
+	// budget may have (its written one, or its caps').
+	budgetRoom map[*catalog.Service]time.Duration
 	// budgetAt is the written value that bounds a budget, where one does
 	// (else the kind's own cap bounds it).
 	budgetAt map[*catalog.Service]catalog.Pos
@@ -149,15 +152,16 @@ func longestTotal(t *catalog.Service) *catalog.Dependency {
 // deriveBudgets derives every timeout and retry count c does not write.
 func deriveBudgets(c *catalog.Catalog) {
 	g := &derivation{
-		c:         c,
-		limit:     c.Settings.Vet.RetryAmplification,
-		back:      map[*catalog.Dependency]bool{},
-		capPerTry: map[*catalog.Dependency]time.Duration{},
-		capTotal:  map[*catalog.Dependency]time.Duration{},
-		budget:    map[*catalog.Service]time.Duration{},
-		budgetBy:  map[*catalog.Service]catalog.Edge{},
-		budgetAt:  map[*catalog.Service]catalog.Pos{},
-		worst:     map[*catalog.Service]float64{},
+		c:          c,
+		limit:      c.Settings.Vet.RetryAmplification,
+		back:       map[*catalog.Dependency]bool{},
+		capPerTry:  map[*catalog.Dependency]time.Duration{},
+		capTotal:   map[*catalog.Dependency]time.Duration{},
+		budget:     map[*catalog.Service]time.Duration{},
+		budgetBy:   map[*catalog.Service]catalog.Edge{},
+		budgetAt:   map[*catalog.Service]catalog.Pos{},
+		budgetRoom: map[*catalog.Service]time.Duration{},
+		worst:      map[*catalog.Service]float64{},
 	}
 	g.sort()
 	for i := len(g.order) - 1; i >= 0; i-- { // callers first
@@ -232,6 +236,7 @@ func (g *derivation) down(s *catalog.Service) {
 		if b := budgetUnder(room); !g.hasBudget(t) || b < g.budget[t] {
 			g.budget[t] = b
 			g.budgetBy[t] = catalog.Edge{Caller: s, Dep: d}
+			g.budgetRoom[t] = room
 			g.budgetAt[t] = g.boundAt(s, d)
 		}
 		g.worst[t] = max(g.worst[t], g.worst[s]*float64(d.Retry.Attempts()))
@@ -348,9 +353,9 @@ func (g *derivation) totalWhy(s *catalog.Service, d *catalog.Dependency) string 
 // budgetText explains a service's budget.
 func (g *derivation) budgetText(s *catalog.Service) string {
 	by := g.budgetBy[s]
-	return fmt.Sprintf("%s's budget %s: %s → %s waits %s per try, less %d %%",
+	return fmt.Sprintf("%s's budget %s: %s → %s waits at most %s per try, less %d %%",
 		s.Name, catalog.FormatDuration(g.budget[s]), by.Caller.Name, s.Name,
-		catalog.FormatDuration(by.Dep.Timeout.PerTry), hierarchyMargin)
+		catalog.FormatDuration(g.budgetRoom[s]), hierarchyMargin)
 }
 
 // lastHop derives a call nearest the failing resource (or an asynchronous
