@@ -45,7 +45,9 @@ type Dependency struct {
 	Protocol string `json:"protocol,omitempty"`
 	// Idempotent is false for calls that must never be retried blindly
 	// (the mesh then never retries; the client retries only requests that
-	// carry an Idempotency-Key).
+	// carry an Idempotency-Key). Unless the catalog says, it is true and
+	// the client judges each request by its method; the mesh, which cannot,
+	// owns the retries only of calls the catalog declares idempotent.
 	Idempotent bool `json:"idempotent"`
 	// Fallback describes what the caller does when the dependency fails; a
 	// dependency with a fallback is soft (not counted in SLO feasibility).

@@ -52,6 +52,9 @@ func Compile(cfg Config) (*catalog.Catalog, diag.List, error) {
 		services = append(services, p.services...)
 	}
 	c := catalog.New(parts[0].settings, parts[0].teams, services)
+	// Timeouts and retries the catalog does not write follow from the
+	// whole call graph, so they are derived once every part is lowered.
+	deriveBudgets(c)
 	rules := cfg.Rules
 	if rules == nil {
 		rules = check.All()

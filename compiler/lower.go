@@ -478,6 +478,10 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 			r.checkHost(d.Host, src.Pos("host", d.Pos))
 		} else if d.Kind == catalog.KindExternal {
 			r.errorf(m.pos, "dependency %s: an external dependency needs host: the DNS name it is called at, e.g. host: \"api.pg.example.com\"", m.name)
+		} else if d.Kind == catalog.KindDatabase || d.Kind == catalog.KindCache {
+			// Without one the generated client would dial ":<port>" on the
+			// caller's own host.
+			r.errorf(m.pos, "dependency %s: a %s dependency needs host: the DNS name the client connects to, e.g. host: \"%s.shop.svc.cluster.local\"", m.name, d.Kind, m.name)
 		}
 		r.integer(&d.Port, src, "port", []layer{user(v), kl}, "port")
 		r.str(&d.Protocol, src, "protocol", []layer{user(v), kl}, "protocol")
@@ -497,7 +501,7 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 
 	d.Idempotent = true
 	if !r.boolean(&d.Idempotent, src, "idempotent", u, "idempotent") {
-		src["idempotent"] = catalog.Source{Default: "true unless set"}
+		src["idempotent"] = catalog.Source{Default: "true unless set: the client judges each request by its method and Idempotency-Key"}
 	}
 	r.str(&d.Fallback, src, "fallback", u, "fallback")
 	d.Traffic = r.traffic(v.get("traffic"), src, "traffic")
@@ -526,6 +530,12 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 			src["retry.owner"] = catalog.Source{Default: "client for non-idempotent calls (it retries only requests with an Idempotency-Key)"}
 		} else {
 			r.str(&owner, src, "retry.owner", []layer{kl}, "retryOwner")
+			if owner == string(catalog.OwnerMesh) && src["idempotent"].Default != "" {
+				// Only a call declared idempotent may be retried by the
+				// mesh, which repeats any request, a POST as readily as a GET.
+				owner = string(catalog.OwnerClient)
+				src["retry.owner"] = catalog.Source{Default: "client: the mesh retries only calls declared idempotent (idempotent: true); the client sees each request's method and Idempotency-Key"}
+			}
 		}
 	}
 	d.Retry.Owner = catalog.RetryOwner(owner)
@@ -595,7 +605,6 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 		}
 	}
 
-	fitRetryBudget(d)
 	d.Ignores = r.ignores(v.get("vet", "ignore"))
 	return d
 }

@@ -45,10 +45,10 @@ func TestMeshDuration(t *testing.T) {
 `,
 		},
 		{
-			name: "a database without a host gets no mesh objects",
+			name: "an upload without a host gets no mesh objects",
 			services: `services: a: {
 	team: "web", tier: "low", image: "x/a:1"
-	dependencies: db: {kind: "database", timeout: connect: "0.5ms"}
+	dependencies: files: {kind: "upload", timeout: connect: "0.5ms"}
 }
 `,
 		},

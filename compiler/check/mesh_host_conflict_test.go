@@ -49,7 +49,7 @@ services: b: {
 			services: `services: a: {
 	team: "web", tier: "low", image: "x/a:1"
 	dependencies: {
-		"pay-read": {service: "pay"}
+		"pay-read": {service: "pay", idempotent: true}
 		"pay-write": {service: "pay", idempotent: false}
 	}
 }

@@ -2,6 +2,8 @@ package check
 
 import (
 	"fmt"
+	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -43,6 +45,7 @@ var retryAmplification = &Rule{
 			hop     *catalog.Dependency
 		}
 		below := make(map[*catalog.Service]down, len(c.Services))
+		leastBelow := make(map[*catalog.Service]float64, len(c.Services))
 		follows := func(s *catalog.Service, d *catalog.Dependency) *catalog.Service {
 			callee := syncCallee(c, s, d)
 			if callee == nil || cs.same(s, callee) {
@@ -69,6 +72,22 @@ var retryAmplification = &Rule{
 					}
 				}
 				below[s] = b
+				// The best path down, too: a hop tips a path only if some
+				// path below it is still within the limit.
+				least := math.Inf(1)
+				for _, d := range s.Dependencies {
+					if d.Synchronous() {
+						x := float64(d.Retry.Attempts())
+						if callee := follows(s, d); callee != nil {
+							x *= leastBelow[callee]
+						}
+						least = min(least, x)
+					}
+				}
+				if math.IsInf(least, 1) {
+					least = 1
+				}
+				leastBelow[s] = least
 			}
 		}
 
@@ -100,43 +119,103 @@ var retryAmplification = &Rule{
 			}
 		}
 
+		// suffixes lists the paths from a tip's callee down whose product
+		// is within the limit but not once the tip's attempts multiply it:
+		// the paths this hop tips over (a path whose product exceeds the
+		// limit below the hop has its tip further down). Worst first, at
+		// most maxSuffixes, and the walk is bounded: a layered graph has
+		// exponentially many paths.
+		suffixes := func(a float64, callee *catalog.Service) [][]catalog.Edge {
+			if callee == nil {
+				if a > limit {
+					return [][]catalog.Edge{nil}
+				}
+				return nil
+			}
+			if a*below[callee].product <= limit || leastBelow[callee] > limit {
+				return nil
+			}
+			type found struct {
+				hops    []catalog.Edge
+				product float64
+			}
+			var out []found
+			steps := 0
+			var walk func(at *catalog.Service, product float64, hops []catalog.Edge)
+			walk = func(at *catalog.Service, product float64, hops []catalog.Edge) {
+				if len(out) >= maxSuffixes || steps >= maxSteps {
+					return
+				}
+				steps++
+				if at == nil || below[at].hop == nil {
+					if a*product > limit {
+						out = append(out, found{append([]catalog.Edge(nil), hops...), product})
+					}
+					return
+				}
+				if a*product*below[at].product <= limit || product*leastBelow[at] > limit {
+					return
+				}
+				for _, h := range at.Dependencies {
+					if !h.Synchronous() {
+						continue
+					}
+					if x := product * float64(h.Retry.Attempts()); x <= limit {
+						walk(follows(at, h), x, append(hops, catalog.Edge{Caller: at, Dep: h}))
+					}
+				}
+			}
+			walk(callee, 1, nil)
+			sort.SliceStable(out, func(i, j int) bool { return out[i].product > out[j].product })
+			paths := make([][]catalog.Edge, len(out))
+			for i, f := range out {
+				paths[i] = f.hops
+			}
+			return paths
+		}
+
 		for _, s := range c.Services {
 			for _, d := range s.Dependencies {
 				if !d.Synchronous() {
 					continue
 				}
-				rest := 1.0
 				callee := follows(s, d)
-				if callee != nil {
-					rest = below[callee].product
-				}
-				if rest > limit || float64(d.Retry.Attempts())*rest <= limit {
+				tails := suffixes(float64(d.Retry.Attempts()), callee)
+				if len(tails) == 0 {
 					continue
 				}
-				// The whole path: the worst way down to s, this hop, the
-				// worst way down from its callee.
-				var path []catalog.Edge
+				// Each whole path: the worst way down to s, this hop, a
+				// way down from its callee.
+				var prefix []catalog.Edge
 				for at := s; above[at].hop != nil; at = above[at].caller {
-					path = append(path, catalog.Edge{Caller: above[at].caller, Dep: above[at].hop})
+					prefix = append(prefix, catalog.Edge{Caller: above[at].caller, Dep: above[at].hop})
 				}
-				for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
-					path[i], path[j] = path[j], path[i]
+				for i, j := 0, len(prefix)-1; i < j; i, j = i+1, j-1 {
+					prefix[i], prefix[j] = prefix[j], prefix[i]
 				}
-				tip := len(path)
-				path = append(path, catalog.Edge{Caller: s, Dep: d})
-				for at := callee; at != nil && below[at].hop != nil; {
-					h := below[at].hop
-					path = append(path, catalog.Edge{Caller: at, Dep: h})
-					at = follows(at, h)
+				var paths [][]catalog.Edge
+				for _, tail := range tails {
+					path := append(append(append([]catalog.Edge(nil), prefix...), catalog.Edge{Caller: s, Dep: d}), tail...)
+					paths = append(paths, path)
 				}
-				reportAmplification(p, limit, path, tip)
+				reportAmplification(p, limit, paths, len(prefix))
 			}
 		}
 	},
 }
 
-// reportAmplification reports path at its hop tip (an index into path).
-func reportAmplification(p *Pass, limit float64, path []catalog.Edge, tip int) {
+// The most paths one finding lists, and the most steps the walk that finds
+// them takes.
+const (
+	maxSuffixes = 8
+	maxSteps    = 10000
+)
+
+// reportAmplification reports the paths through one tipping hop (index tip
+// of each path, which share it and everything above it): the worst in full,
+// then the others from the hop down.
+func reportAmplification(p *Pass, limit float64, paths [][]catalog.Edge, tip int) {
+	path := paths[0]
 	product := 1.0
 	var b strings.Builder
 	b.WriteString(path[0].Caller.Name)
@@ -155,20 +234,45 @@ func reportAmplification(p *Pass, limit float64, path []catalog.Edge, tip int) {
 	if below < product {
 		alone = "; from this hop down alone it is " + formatProduct(below)
 	}
+	more := ""
+	if len(paths) > 1 {
+		var others []string
+		for _, q := range paths[1:] {
+			x := 1.0
+			var o strings.Builder
+			o.WriteString(tipHop.Caller.Name)
+			for _, e := range q[tip:] {
+				x *= float64(e.Dep.Retry.Attempts())
+				fmt.Fprintf(&o, " → %s (×%d)", hopName(e.Dep), e.Dep.Retry.Attempts())
+			}
+			others = append(others, o.String()+" = "+formatProduct(x))
+		}
+		n := strconv.Itoa(len(others))
+		if len(paths) == maxSuffixes {
+			n = "at least " + n
+		}
+		more = fmt.Sprintf("; %s more %s through this hop too: %s", n, plural(len(others), "path exceeds it", "paths exceed it"), strings.Join(others, ", "))
+	}
 	f := p.Report(tipHop.Dep.Sources.Pos("retry.maxRetries", tipHop.Dep.Pos), Subject(tipHop.Caller, tipHop.Dep),
-		"dependency %s: the synchronous path %s turns one request to %s into up to %s attempts at its last hop, more than settings.vet.retryAmplification (%s)%s: retry at one layer only, and set retry.maxRetries: 0 here or on the hops below until the product is at most %s",
-		tipHop.Dep.Name, b.String(), path[0].Caller.Name, formatProduct(product), lim, alone, lim)
-	for i, e := range path {
-		if i != tip {
-			f.Edges = append(f.Edges, Subject(e.Caller, e.Dep))
+		"dependency %s: the synchronous path %s turns one request to %s into up to %s attempts at its last hop, more than settings.vet.retryAmplification (%s)%s%s: retry at one layer only, and set retry.maxRetries: 0 here or on the hops below until the product is at most %s",
+		tipHop.Dep.Name, b.String(), path[0].Caller.Name, formatProduct(product), lim, alone, more, lim)
+	seen := map[*catalog.Dependency]bool{tipHop.Dep: true}
+	edges := map[string]bool{}
+	for _, q := range paths {
+		for i, e := range q {
+			if i != tip && !edges[Subject(e.Caller, e.Dep)] {
+				edges[Subject(e.Caller, e.Dep)] = true
+				f.Edges = append(f.Edges, Subject(e.Caller, e.Dep))
+			}
+			if seen[e.Dep] || e.Dep.Retry.Attempts() == 1 {
+				continue
+			}
+			seen[e.Dep] = true
+			f.Related = append(f.Related, diag.Related{
+				Pos:     e.Dep.Sources.Pos("retry.maxRetries", e.Dep.Pos),
+				Message: fmt.Sprintf("%s → %s: %d attempts", e.Caller.Name, hopName(e.Dep), e.Dep.Retry.Attempts()),
+			})
 		}
-		if i == tip || e.Dep.Retry.Attempts() == 1 {
-			continue
-		}
-		f.Related = append(f.Related, diag.Related{
-			Pos:     e.Dep.Sources.Pos("retry.maxRetries", e.Dep.Pos),
-			Message: fmt.Sprintf("%s → %s: %d attempts", e.Caller.Name, hopName(e.Dep), e.Dep.Retry.Attempts()),
-		})
 	}
 	if pos := p.Catalog.Settings.Sources.Pos("vet.retryAmplification", catalog.Pos{}); pos.IsValid() {
 		f.Related = append(f.Related, diag.Related{Pos: pos, Message: "limit set here"})

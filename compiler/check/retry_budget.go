@@ -54,6 +54,13 @@ func budgetPositions(d *catalog.Dependency) (catalog.Pos, []diag.Related) {
 	}
 	if !pos.IsValid() {
 		pos = d.Pos
+		// Derived values: point at what they were derived within.
+		for _, key := range []string{"timeout.total", "timeout.perTry"} {
+			if src := d.Sources[key]; src.Default != "" && src.Pos.IsValid() {
+				related = append(related, diag.Related{Pos: src.Pos, Message: key + " is derived within the value written here"})
+				break
+			}
+		}
 	}
 	return pos, related
 }

@@ -5,6 +5,8 @@ import "testing"
 func TestRetryBudget(t *testing.T) {
 	runIstioRuleCases(t, "retry-budget", []istioRuleCase{
 		{
+			// The client owns the retries of a call not declared idempotent:
+			// its backoff (500ms, 1s, each +20 % jitter) is the one counted.
 			name: "explicit per-try and retries overrun the total",
 			services: `services: a: {
 	team: "web", tier: "low", image: "x/a:1"
@@ -16,14 +18,14 @@ func TestRetryBudget(t *testing.T) {
 services: b: {team: "web", tier: "low", image: "x/b:1"}
 `,
 			at:   "6:21",
-			want: []string{"dependency b", "3 attempts × 4s per try + 2s backoff = 14s", "total timeout 10s", "raise timeout.total to 14s"},
+			want: []string{"dependency b", "3 attempts × 4s per try + 1.8s backoff = 13.8s", "total timeout 10s", "raise timeout.total to 13.8s"},
 		},
 		{
 			name: "exactly fits",
 			services: `services: a: {
 	team: "web", tier: "low", image: "x/a:1"
 	dependencies: b: {
-		timeout: {perTry: "4s", total: "14s"}
+		timeout: {perTry: "4s", total: "13.8s"}
 		retry: maxRetries: 2
 	}
 }

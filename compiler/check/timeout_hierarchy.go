@@ -1,6 +1,8 @@
 package check
 
 import (
+	"slices"
+
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/diag"
 )
@@ -40,8 +42,17 @@ var timeoutHierarchy = &Rule{
 					over = append(over, hop)
 					edges = append(edges, Subject(callee, e))
 					related = append(related, diag.Related{
-						Pos:     e.Sources.Pos("timeout.total", e.Pos),
+						Pos:     origin(e.Sources, "timeout.total", e.Pos),
 						Message: "total timeout of " + hop + " (" + catalog.FormatDuration(e.Timeout.Total) + ")",
+					})
+				}
+				// A derived per-try timeout follows from a value the catalog
+				// wrote elsewhere (a retry count, a total, a caller's per-try):
+				// that is the one to change.
+				if src := d.Sources["timeout.perTry"]; src.Default != "" && src.Pos.IsValid() && !slices.ContainsFunc(related, func(r diag.Related) bool { return r.Pos == src.Pos }) {
+					related = append(related, diag.Related{
+						Pos:     src.Pos,
+						Message: "the per-try timeout of " + s.Name + " → " + callee.Name + " (" + catalog.FormatDuration(d.Timeout.PerTry) + ") is derived within the value written here",
 					})
 				}
 				f := p.Report(d.Sources.Pos("timeout.perTry", d.Pos), Subject(s, d),
@@ -66,6 +77,16 @@ func longestTotal(s *catalog.Service) *catalog.Dependency {
 		}
 	}
 	return out
+}
+
+// origin returns where a value came from: where the catalog wrote it, or for
+// a derived value where the catalog wrote what it was derived from; fallback
+// when neither is known.
+func origin(src catalog.Sources, field string, fallback catalog.Pos) catalog.Pos {
+	if s, ok := src[field]; ok && s.Pos.IsValid() {
+		return s.Pos
+	}
+	return fallback
 }
 
 func plural(n int, one, many string) string {

@@ -368,7 +368,7 @@ func TestDoubleRetryOwner(t *testing.T) {
 	runVetCases(t, "double-retry-owner", diag.Error, []vetCase{
 		{
 			name:     "HTTP without a host, retried by the client",
-			services: svcs(`a low {s: {kind: "cache", protocol: "HTTP", retry: maxRetries: 2}}`),
+			services: svcs(`a low {s: {kind: "upload", protocol: "HTTP", retry: maxRetries: 2}}`),
 			want:     []vetFinding{{`dependencies: {|s:`, []string{"the client retries it (3 attempts)", "up to 9 requests per call", "or retry.maxRetries: 0"}}},
 		},
 		{
@@ -379,7 +379,7 @@ func TestDoubleRetryOwner(t *testing.T) {
 		},
 		{
 			name:     "near miss: the client makes no retries",
-			services: svcs(`a low {s: {kind: "cache", protocol: "HTTP", retry: maxRetries: 0}}`),
+			services: svcs(`a low {s: {kind: "upload", protocol: "HTTP", retry: maxRetries: 0}}`),
 		},
 		{
 			name:     "near miss: a catalog service always gets a route",

@@ -301,8 +301,8 @@ services: x: {` + svc + `}`,
 		},
 		{
 			name: "a non-idempotent caller gets its own route with retries off, and its own rule only where its pool differs",
-			services: `services: a: {` + svc + `, dependencies: c: {}}
-services: b: {` + svc + `, dependencies: c: {}}
+			services: `services: a: {` + svc + `, dependencies: c: idempotent: true}
+services: b: {` + svc + `, dependencies: c: idempotent: true}
 services: w: {` + svc + `, dependencies: c: idempotent: false}
 services: c: {` + svc + `}`,
 			check: func(t *testing.T, files []emit.File, docs []doc) {
@@ -376,9 +376,9 @@ services: c: {` + svc + `, dependencies: psp: {kind: "external", host: "api.psp.
 			},
 		},
 		{
-			name: "a database without a host, and one inside the cluster",
+			name: "an upload without a host, and a database inside the cluster",
 			services: `services: a: {` + svc + `, dependencies: {
-	db: {kind: "database"}
+	files: {kind: "upload"}
 	pg: {kind: "database", host: "pg.data.svc.cluster.local"}
 }}`,
 			check: func(t *testing.T, files []emit.File, docs []doc) {
@@ -443,7 +443,9 @@ func TestConflictRuleMatchesProjection(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			decl := func(body string) string {
 				if p.host == "" {
-					return `{service: "c"} & ` + body
+					// Declared idempotent unless the case says otherwise, so
+					// that the mesh owns the retries.
+					return `{service: "c", idempotent: *true | bool} & ` + body
 				}
 				return `{kind: "external", host: "` + p.host + `"} & ` + body
 			}

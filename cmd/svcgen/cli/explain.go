@@ -6,12 +6,14 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/compiler"
+	"github.com/svcgen/svcgen/compiler/diag"
 )
 
 func (e *env) explainCommand() *cobra.Command {
@@ -22,7 +24,9 @@ func (e *env) explainCommand() *cobra.Command {
 		Long: `explain compiles the catalog in DIR (default ".") and prints every resolved
 value of a service, or of one of its dependencies, with where it came from:
 the catalog position you wrote it at, or the default that supplied it (a
-tier, a dependency kind, a resilience profile), or how svcgen derived it.`,
+tier, a dependency kind, a resilience profile), or how svcgen derived it.
+It works on catalogs that fail vet's rules too (only a catalog that does not
+compile stops it): each finding is shown under the value it concerns.`,
 		Example: `  # Where does payment's objective come from?
   svcgen explain payment examples/shop
 
@@ -40,7 +44,7 @@ tier, a dependency kind, a resilience profile), or how svcgen derived it.`,
 			if len(args) == 2 {
 				dir = args[1]
 			}
-			c, _, err := e.compile(dir, e.stderr)
+			c, diags, err := e.compileWith(compiler.Config{Dir: dir, KeepModel: true}, e.stderr)
 			if err != nil {
 				return err
 			}
@@ -48,6 +52,7 @@ tier, a dependency kind, a resilience profile), or how svcgen derived it.`,
 			if err != nil {
 				return err
 			}
+			ex.attach(diags)
 			if format == "json" {
 				return e.explainJSON(ex)
 			}
@@ -66,12 +71,75 @@ type explanation struct {
 	Values []explained
 	// Dependencies lists a service's dependencies, to explain one by one.
 	Dependencies []string
+	// Findings are the rules' findings about the target that concern no
+	// one value of it.
+	Findings []diag.Diagnostic
 }
 
 type explained struct {
 	Path   string
 	Value  string
 	Source catalog.Source
+	// Findings are the rules' findings about this value.
+	Findings []diag.Diagnostic
+}
+
+// ruleValue is the value of an edge a rule's finding concerns when the
+// finding's position is not that value's own (a derived value has none).
+var ruleValue = map[string]string{
+	"timeout-hierarchy":         "timeout.perTry",
+	"retry-budget":              "timeout.total",
+	"retry-amplification":       "retry.maxRetries",
+	"double-retry-owner":        "retry.owner",
+	"mesh-retry-non-idempotent": "retry.owner",
+	"mesh-retry-needs-http":     "retry.owner",
+	"bulkhead-too-small":        "bulkhead.maxConcurrent",
+	"bulkhead-too-large":        "bulkhead.maxConcurrent",
+}
+
+// attach puts each unsuppressed finding about the target beside the value
+// it concerns: the value written at the finding's position, else the value
+// its rule is about, else the target itself.
+func (ex *explanation) attach(diags diag.List) {
+	for _, d := range diags {
+		if d.Suppressed != "" || !ex.concerns(d) {
+			continue
+		}
+		at := -1
+		for i, v := range ex.Values {
+			if v.Source.Default == "" && v.Source.Pos.IsValid() && v.Source.Pos == d.Pos {
+				at = i
+				break
+			}
+		}
+		if at < 0 && d.Subject == ex.Target {
+			for i, v := range ex.Values {
+				if v.Path == ruleValue[d.Rule] {
+					at = i
+					break
+				}
+			}
+		}
+		if at < 0 {
+			ex.Findings = append(ex.Findings, d)
+			continue
+		}
+		ex.Values[at].Findings = append(ex.Values[at].Findings, d)
+	}
+}
+
+// concerns reports whether a finding is about the explained service or edge:
+// its subject, or an edge of the path it reports.
+func (ex *explanation) concerns(d diag.Diagnostic) bool {
+	if d.Subject == ex.Target {
+		return true
+	}
+	for _, e := range d.Edges {
+		if e == ex.Target {
+			return true
+		}
+	}
+	return false
 }
 
 func explainTarget(c *catalog.Catalog, target string) (*explanation, error) {
@@ -185,36 +253,73 @@ func (e *env) source(s catalog.Source) string {
 
 func (e *env) explainText(ex *explanation) {
 	fmt.Fprintf(e.stdout, "%s  (%s)\n", ex.Target, ex.Pos.Rel(e.cwd))
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, d := range ex.Findings {
+		fmt.Fprintf(e.stdout, "  ! %s\n", e.finding(d))
+	}
+	// One table, its columns as wide as their widest cell: a finding's
+	// line between two values must not realign the rest.
+	var wPath, wValue int
 	for _, v := range ex.Values {
-		if src := e.source(v.Source); src != "" {
-			fmt.Fprintf(tw, "  %s\t= %s\t(%s)\n", v.Path, v.Value, src)
-		} else {
-			fmt.Fprintf(tw, "  %s\t= %s\n", v.Path, v.Value)
+		wPath = max(wPath, utf8.RuneCountInString(v.Path))
+		if e.source(v.Source) != "" {
+			wValue = max(wValue, utf8.RuneCountInString(v.Value))
 		}
 	}
-	tw.Flush()
+	pad := func(s string, w int) string { return s + strings.Repeat(" ", w-utf8.RuneCountInString(s)) }
+	for _, v := range ex.Values {
+		if src := e.source(v.Source); src != "" {
+			fmt.Fprintf(e.stdout, "  %s  = %s  (%s)\n", pad(v.Path, wPath), pad(v.Value, wValue), src)
+		} else {
+			fmt.Fprintf(e.stdout, "  %s  = %s\n", pad(v.Path, wPath), v.Value)
+		}
+		for _, d := range v.Findings {
+			fmt.Fprintf(e.stdout, "      ! %s\n", e.finding(d))
+		}
+	}
 	if len(ex.Dependencies) > 0 {
 		fmt.Fprintf(e.stdout, "dependencies (svcgen explain %s.<name>): %s\n", ex.Target, strings.Join(ex.Dependencies, ", "))
 	}
 }
 
+// finding renders a finding on one line: "error: message [rule]".
+func (e *env) finding(d diag.Diagnostic) string {
+	return fmt.Sprintf("%s: %s [%s]", d.Severity, d.Message, d.Rule)
+}
+
 func (e *env) explainJSON(ex *explanation) error {
+	type finding struct {
+		Rule     string `json:"rule"`
+		Severity string `json:"severity"`
+		Message  string `json:"message"`
+		File     string `json:"file,omitempty"`
+		Line     int    `json:"line,omitempty"`
+		Column   int    `json:"column,omitempty"`
+	}
+	findings := func(ds []diag.Diagnostic) []finding {
+		var out []finding
+		for _, d := range ds {
+			p := d.Pos.Rel(e.cwd)
+			out = append(out, finding{Rule: d.Rule, Severity: d.Severity.String(), Message: d.Message, File: p.Filename, Line: p.Line, Column: p.Column})
+		}
+		return out
+	}
 	type value struct {
-		Path   string `json:"path"`
-		Value  string `json:"value"`
-		Source string `json:"source,omitempty"`
-		File   string `json:"file,omitempty"`
-		Line   int    `json:"line,omitempty"`
-		Column int    `json:"column,omitempty"`
+		Path     string    `json:"path"`
+		Value    string    `json:"value"`
+		Source   string    `json:"source,omitempty"`
+		File     string    `json:"file,omitempty"`
+		Line     int       `json:"line,omitempty"`
+		Column   int       `json:"column,omitempty"`
+		Findings []finding `json:"findings,omitempty"`
 	}
 	out := struct {
-		Target       string   `json:"target"`
-		File         string   `json:"file,omitempty"`
-		Line         int      `json:"line,omitempty"`
-		Values       []value  `json:"values"`
-		Dependencies []string `json:"dependencies,omitempty"`
-	}{Target: ex.Target, Dependencies: ex.Dependencies}
+		Target       string    `json:"target"`
+		File         string    `json:"file,omitempty"`
+		Line         int       `json:"line,omitempty"`
+		Findings     []finding `json:"findings,omitempty"`
+		Values       []value   `json:"values"`
+		Dependencies []string  `json:"dependencies,omitempty"`
+	}{Target: ex.Target, Dependencies: ex.Dependencies, Findings: findings(ex.Findings)}
 	p := ex.Pos.Rel(e.cwd)
 	out.File, out.Line = p.Filename, p.Line
 	for _, v := range ex.Values {
@@ -222,6 +327,7 @@ func (e *env) explainJSON(ex *explanation) error {
 		out.Values = append(out.Values, value{
 			Path: v.Path, Value: v.Value, Source: v.Source.Default,
 			File: pos.Filename, Line: pos.Line, Column: pos.Column,
+			Findings: findings(v.Findings),
 		})
 	}
 	enc := json.NewEncoder(e.stdout)

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,8 +22,8 @@ func (e *env) graphCommand() *cobra.Command {
 services with their tiers, outside dependencies by kind and host, and on
 every edge the per-try and total timeouts, the attempts and who retries.
 Asynchronous calls are dashed; services and edges a vet rule finds fault
-with are red; the graph is drawn even when rules report errors (but not when
-the catalog does not compile).
+with are red and name the rule; a legend says so. The graph is drawn even
+when rules report errors (but not when the catalog does not compile).
 Mermaid renders in GitHub and GitLab markdown; dot is Graphviz.`,
 		Example: `  # Paste into a pull request or a README
   svcgen graph examples/shop
@@ -69,20 +70,43 @@ type graph struct {
 	edges []graphEdge
 }
 
+// faultLabel is the line a red node or edge gets: the rules that found
+// fault with it.
+func faultLabel(rules []string) string { return "✗ " + strings.Join(rules, ", ") }
+
+// The legend's entries, drawn after the graph (so that the graph's own
+// edges keep their indexes in Mermaid's linkStyle).
+const (
+	legendService = "service\ntier"
+	legendOutside = "outside dependency\nkind or host"
+	legendSync    = "synchronous call:\nper try, total\nattempts (who retries)"
+	legendAsync   = "asynchronous call"
+	legendFaulty  = "a vet finding:\n✗ the rule"
+	legendCallee  = "callee"
+)
+
 // buildGraph lays out the catalog: one node per service (tier under the
 // name), one per outside host (or per caller for a hostless database), an
 // edge per dependency.
 func buildGraph(c *catalog.Catalog, diags diag.List) *graph {
-	faulty := map[string]bool{}
+	// faulty maps a service or an edge to the rules that found fault
+	// with it, sorted and once each.
+	faulty := map[string][]string{}
+	mark := func(subject, rule string) {
+		if !slices.Contains(faulty[subject], rule) {
+			faulty[subject] = append(faulty[subject], rule)
+			slices.Sort(faulty[subject])
+		}
+	}
 	for _, d := range diags {
 		if d.Suppressed != "" {
 			continue
 		}
 		if d.Subject != "" {
-			faulty[d.Subject] = true
+			mark(d.Subject, d.Rule)
 		}
 		for _, s := range d.Edges {
-			faulty[s] = true
+			mark(s, d.Rule)
 		}
 	}
 	g := &graph{}
@@ -97,8 +121,12 @@ func buildGraph(c *catalog.Catalog, diags diag.List) *graph {
 		return id
 	}
 	for _, s := range c.Services {
-		node("service:"+s.Name, s.Name+"\n"+string(s.Tier), false)
-		g.nodes[len(g.nodes)-1].faulty = faulty[s.Name]
+		label := s.Name + "\n" + string(s.Tier)
+		if rules := faulty[s.Name]; len(rules) > 0 {
+			label += "\n" + faultLabel(rules)
+		}
+		node("service:"+s.Name, label, false)
+		g.nodes[len(g.nodes)-1].faulty = len(faulty[s.Name]) > 0
 	}
 	for _, s := range c.Services {
 		for _, d := range s.Dependencies {
@@ -111,14 +139,19 @@ func buildGraph(c *catalog.Catalog, diags diag.List) *graph {
 			default:
 				to = node("dep:"+s.Name+"."+d.Name, d.Name+"\n"+string(d.Kind), true)
 			}
+			label := fmt.Sprintf("%s per try, %s total\n%d %s (%s)",
+				catalog.FormatDuration(d.Timeout.PerTry), catalog.FormatDuration(d.Timeout.Total),
+				d.Retry.Attempts(), plural(d.Retry.Attempts(), "attempt"), d.Retry.Owner)
+			rules := faulty[s.Name+"."+d.Name]
+			if len(rules) > 0 {
+				label += "\n" + faultLabel(rules)
+			}
 			g.edges = append(g.edges, graphEdge{
-				from: ids["service:"+s.Name],
-				to:   to,
-				label: fmt.Sprintf("%s per try, %s total\n%d %s (%s)",
-					catalog.FormatDuration(d.Timeout.PerTry), catalog.FormatDuration(d.Timeout.Total),
-					d.Retry.Attempts(), plural(d.Retry.Attempts(), "attempt"), d.Retry.Owner),
+				from:   ids["service:"+s.Name],
+				to:     to,
+				label:  label,
 				async:  !d.Synchronous(),
-				faulty: faulty[s.Name+"."+d.Name],
+				faulty: len(rules) > 0,
 			})
 		}
 	}
@@ -154,7 +187,32 @@ func (g *graph) mermaid(w io.Writer) {
 	if len(red) > 0 {
 		fmt.Fprintf(&b, "  linkStyle %s stroke:#d00000,stroke-width:3px,color:#d00000\n", strings.Join(red, ","))
 	}
+	b.WriteString("  subgraph legend[\"Legend\"]\n    direction LR\n")
+	fmt.Fprintf(&b, "    legend0[\"%s\"] -->|\"%s\"| legend1[(\"%s\")]\n", mermaidText(legendService), mermaidText(legendSync), mermaidText(legendOutside))
+	fmt.Fprintf(&b, "    legend2[\"%s\"] -.->|\"%s\"| legend3[\"%s\"]\n", mermaidText(legendService), mermaidText(legendAsync), mermaidText(legendCallee))
+	if g.hasFaults() {
+		fmt.Fprintf(&b, "    legend4[\"%s\"] -->|\"%s\"| legend5[\"%s\"]\n", mermaidText(legendService), mermaidText(legendFaulty), mermaidText(legendCallee))
+	}
+	b.WriteString("  end\n")
+	if g.hasFaults() {
+		fmt.Fprintf(&b, "  linkStyle %d stroke:#d00000,stroke-width:3px,color:#d00000\n", len(g.edges)+2)
+	}
 	io.WriteString(w, b.String())
+}
+
+// hasFaults reports whether anything is drawn red (the legend then says why).
+func (g *graph) hasFaults() bool {
+	for _, n := range g.nodes {
+		if n.faulty {
+			return true
+		}
+	}
+	for _, e := range g.edges {
+		if e.faulty {
+			return true
+		}
+	}
+	return false
 }
 
 // mermaidText escapes a label for a quoted Mermaid string.
@@ -185,7 +243,17 @@ func (g *graph) dot(w io.Writer) {
 		}
 		fmt.Fprintf(&b, "  %s -> %s [%s];\n", e.from, e.to, attrs)
 	}
-	b.WriteString("}\n")
+	red := `, color="#d00000", fontcolor="#d00000", penwidth=2`
+	b.WriteString("  subgraph cluster_legend {\n    label=\"Legend\";\n")
+	fmt.Fprintf(&b, "    legend0 [label=%s];\n    legend1 [label=%s, shape=cylinder, style=\"\"];\n    legend0 -> legend1 [label=%s];\n",
+		dotString(legendService), dotString(legendOutside), dotString(legendSync))
+	fmt.Fprintf(&b, "    legend2 [label=%s];\n    legend3 [label=%s];\n    legend2 -> legend3 [label=%s, style=dashed];\n",
+		dotString(legendService), dotString(legendCallee), dotString(legendAsync))
+	if g.hasFaults() {
+		fmt.Fprintf(&b, "    legend4 [label=%s];\n    legend5 [label=%s];\n    legend4 -> legend5 [label=%s%s];\n",
+			dotString(legendService), dotString(legendCallee), dotString(legendFaulty), red)
+	}
+	b.WriteString("  }\n}\n")
 	io.WriteString(w, b.String())
 }
 

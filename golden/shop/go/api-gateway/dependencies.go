@@ -176,7 +176,7 @@ func OrderPolicy() Policy {
 			Total:   20 * time.Second,
 		},
 		Retry: resilience.Retry{
-			Owner:          resilience.RetryByMesh,
+			Owner:          resilience.RetryByClient,
 			MaxRetries:     0,
 			InitialBackoff: 500 * time.Millisecond,
 			MaxBackoff:     10 * time.Second,

@@ -111,7 +111,7 @@ func InventoryPolicy() Policy {
 			Total:   9 * time.Second,
 		},
 		Retry: resilience.Retry{
-			Owner:          resilience.RetryByMesh,
+			Owner:          resilience.RetryByClient,
 			MaxRetries:     1,
 			InitialBackoff: 500 * time.Millisecond,
 			MaxBackoff:     10 * time.Second,
@@ -137,9 +137,12 @@ func InventoryPolicy() Policy {
 // http://inventory.shop.svc.cluster.local:8080 (requests with a relative URL
 // go there), with the catalog's policy:
 //
-//   - timeouts: connect 1s, per try 4s (enforced by the mesh on each of its
-//     attempts), total 9s
-//   - retries: none here; the mesh retries (up to 1), and retries multiply
+//   - timeouts: connect 1s, per try 4s, total 9s
+//   - retries: up to 1, of GET, HEAD, PUT, DELETE and OPTIONS requests and
+//     requests with an Idempotency-Key header, on transport errors, per-try
+//     timeouts, 429 and 5xx but 501; backoff 500ms ×2 up to 10s, ±20%
+//     jitter; a Retry-After replaces the backoff, and one longer than 10s
+//     ends the retries
 //   - circuit breaker: opens when 10 of the last 20 calls failed, stays open
 //     1m, closes when all 3 trial calls succeed
 //   - bulkhead: 57 concurrent calls, no waiting

@@ -127,11 +127,11 @@ func NotificationPolicy() Policy {
 		Idempotent: true,
 		Timeout: resilience.Timeouts{
 			Connect: time.Second,
-			PerTry:  2 * time.Second,
+			PerTry:  2130 * time.Millisecond,
 			Total:   10 * time.Second,
 		},
 		Retry: resilience.Retry{
-			Owner:          resilience.RetryByMesh,
+			Owner:          resilience.RetryByClient,
 			MaxRetries:     2,
 			InitialBackoff: time.Second,
 			MaxBackoff:     5 * time.Minute,
@@ -157,9 +157,12 @@ func NotificationPolicy() Policy {
 // notification at http://notification.shop.svc.cluster.local:8080 (requests
 // with a relative URL go there), with the catalog's policy:
 //
-//   - timeouts: connect 1s, per try 2s (enforced by the mesh on each of its
-//     attempts), total 10s
-//   - retries: none here; the mesh retries (up to 2), and retries multiply
+//   - timeouts: connect 1s, per try 2.13s, total 10s
+//   - retries: up to 2, of GET, HEAD, PUT, DELETE and OPTIONS requests and
+//     requests with an Idempotency-Key header, on transport errors, per-try
+//     timeouts, 429 and 5xx but 501; backoff 1s ×2 up to 5m, ±20% jitter;
+//     a Retry-After replaces the backoff, and one longer than 5m ends the
+//     retries
 //   - circuit breaker: opens when 20 of the last 40 calls failed, stays open
 //     2m, closes when all 5 trial calls succeed
 //   - bulkhead: 100 concurrent calls, no waiting
