@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -72,6 +73,8 @@ func (l *loaded) translateGroup(errs []cueerrors.Error, v cue.Value) diag.List {
 	first := errs[0]
 	format, args := first.Msg()
 	switch {
+	case format == "import failed":
+		d.Message = l.importMessage(first, pos)
 	case disjunction:
 		d.Message = l.disjunctionMessage(path, field, errs, v)
 	case format == "field not allowed":
@@ -409,13 +412,35 @@ func boundMessage(field string, got any, bound string) string {
 	return fmt.Sprintf("%s: %s is out of range: must be %s", field, val, b)
 }
 
+// importMessage names the import that failed and CUE's reason, which CUE
+// keeps in the wrapped error ("import failed" alone says neither).
+func (l *loaded) importMessage(e cueerrors.Error, pos catalog.Pos) string {
+	reason := ""
+	for u := errors.Unwrap(e); u != nil; u = errors.Unwrap(u) {
+		if ce, ok := u.(cueerrors.Error); ok {
+			f, args := ce.Msg()
+			reason = fmt.Sprintf(f, args...)
+			break
+		}
+		reason = u.Error()
+	}
+	what := "an import"
+	if lit := l.literalAt(pos); strings.HasPrefix(lit, `"`) {
+		what = "import " + lit
+	}
+	if reason == "" {
+		reason = "CUE gave no reason"
+	}
+	return fmt.Sprintf("%s failed: %s: a catalog imports only CUE's standard library and packages of its own module (cue.mod/module.cue); fix the path or remove the import", what, reason)
+}
+
 // userSource reads the text the user wrote at the error's first user
 // position, for errors whose value CUE no longer shows (a failed
 // disjunction evaluates to bottom).
 func (l *loaded) userSource(errs []cueerrors.Error) string {
 	for _, e := range errs {
 		for _, p := range l.errorPositions(e) {
-			if text := literalAt(p); text != "" {
+			if text := l.literalAt(p); text != "" {
 				return text
 			}
 		}
