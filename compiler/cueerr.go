@@ -36,7 +36,12 @@ func (l *loaded) translate(err error, v cue.Value) diag.List {
 	}
 	var groups []*group
 	byPath := map[string]*group{}
+	var buckets []cueerrors.Error
 	for _, e := range cueerrors.Errors(err) {
+		if isBuckets(e.Path()) {
+			buckets = append(buckets, e)
+			continue
+		}
 		p := strings.Join(e.Path(), ".")
 		g := byPath[p]
 		if g == nil || p == "" {
@@ -51,6 +56,70 @@ func (l *loaded) translate(err error, v cue.Value) diag.List {
 	var diags diag.List
 	for _, g := range groups {
 		diags = append(diags, l.translateGroup(g.errs, v)...)
+	}
+	if len(buckets) > 0 {
+		diags = append(diags, l.bucketsMessages(buckets)...)
+	}
+	return diags
+}
+
+var bucketsPath = []string{"settings", "metrics", "buckets"}
+
+func isBuckets(path []string) bool {
+	if len(path) < len(bucketsPath) {
+		return false
+	}
+	for i, p := range bucketsPath {
+		if path[i] != p {
+			return false
+		}
+	}
+	return true
+}
+
+// bucketsMessages rewrites the errors of settings.metrics.buckets. The
+// schema offers the default bounds or a list of numbers above 0, so CUE
+// reports a wrong bound against both alternatives: an empty disjunction
+// with no value, a conflict with each default bound, a type mismatch named
+// after the list index. What the user needs is the bound that is wrong, at
+// its position, and what a bound is.
+func (l *loaded) bucketsMessages(errs []cueerrors.Error) diag.List {
+	const what = "bucket bounds are seconds above 0 in ascending order, e.g. [0.05, 0.1, 0.25, 0.5, 1]"
+	var diags diag.List
+	seen := map[catalog.Pos]bool{}
+	for _, e := range errs {
+		format, args := e.Msg()
+		var msg string
+		switch {
+		case strings.HasPrefix(format, "invalid value") && len(args) >= 1 && len(e.Path()) > len(bucketsPath):
+			msg = fmt.Sprintf("buckets: %v is not above 0: %s", args[0], what)
+		case strings.Contains(format, "mismatched types") && len(args) == 4:
+			got, kind, want := fmt.Sprint(args[0]), fmt.Sprint(args[2]), fmt.Sprint(args[3])
+			if _, isType := kindNames[got]; isType {
+				got, kind, want = fmt.Sprint(args[1]), fmt.Sprint(args[3]), fmt.Sprint(args[2])
+			}
+			switch {
+			case kind == "int" || kind == "float" || kind == "number":
+				continue // a number against a default bound's type: not the mistake
+			case want == "list":
+				msg = fmt.Sprintf("buckets: %s is %s, not a list: %s", got, kindName(kind), what)
+			default:
+				msg = fmt.Sprintf("buckets: %s is %s, not a number: %s", got, kindName(kind), what)
+			}
+		default:
+			continue // the disjunction itself, a list length, a default bound
+		}
+		pos, _ := l.place([]cueerrors.Error{e}, e.Path(), cue.Value{})
+		if seen[pos] {
+			continue
+		}
+		seen[pos] = true
+		diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error, Rule: RuleSchema, Message: msg})
+	}
+	if len(diags) == 0 {
+		pos, _ := l.place(errs, bucketsPath, cue.Value{})
+		diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error, Rule: RuleSchema,
+			Message: "buckets: must be a list of numbers: " + what})
 	}
 	return diags
 }
@@ -349,6 +418,9 @@ var regexHints = []struct{ re, hint string }{
 	{`(\\.[a-z0-9]`, "a DNS host name"},
 }
 
+// runesPattern reads CUE's strings.MinRunes(n) and strings.MaxRunes(n).
+var runesPattern = regexp.MustCompile(`^strings\.(Min|Max)Runes\((\d+)\)$`)
+
 var enumPattern = regexp.MustCompile(`^=~"\^\(([a-zA-Z0-9|-]+)\)\$"$`)
 
 // typeMessage rewrites "conflicting values "8080" and int (mismatched types
@@ -399,6 +471,13 @@ func boundMessage(field string, got any, bound string) string {
 	}
 	if strings.Contains(bound, "MaxRunes(63)") {
 		return fmt.Sprintf("%s: %s is longer than 63 characters (a DNS-1123 label)", field, val)
+	}
+	if strings.Contains(bound, "MinRunes(2)") && strings.HasSuffix(field, "File") {
+		// #SecretFile: "/" is absolute but names no file.
+		return fmt.Sprintf("%s: %s is not a file: write the absolute path of the file that holds the secret, e.g. \"/etc/alertmanager/secrets/payments-pd\"", field, val)
+	}
+	if m := runesPattern.FindStringSubmatch(bound); m != nil {
+		return fmt.Sprintf("%s: %s is %s than %s characters: write %s %s", field, val, map[string]string{"Min": "shorter", "Max": "longer"}[m[1]], m[2], map[string]string{"Min": "at least", "Max": "at most"}[m[1]], m[2])
 	}
 	for _, h := range regexHints {
 		if strings.Contains(bound, h.re) {

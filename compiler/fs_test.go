@@ -77,7 +77,7 @@ services: hello: {team: "web", tier: "low", image: lib.image}
 	}
 	files["services/more.cue"] = fsService
 	_, diags := compilertest.Compile(t, compiler.Config{}, files)
-	if len(diags) != 1 || diags[0].Pos.String() != "services/more.cue:1:1" || !strings.Contains(diags[0].Message, "subdirectory") {
+	if len(diags) != 1 || diags[0].Pos.String() != "services/more.cue:1:1" || !strings.Contains(diags[0].Message, "subdirectories") {
 		t.Errorf("diagnostics:\n%s", compilertest.Lines(diags))
 	}
 }
@@ -101,7 +101,7 @@ func TestNestedFiles(t *testing.T) {
 	}
 	c, diags := compilertest.Compile(t, compiler.Config{}, files)
 	got := compilertest.Lines(diags)
-	const msg = "error: this file is in a subdirectory of the catalog ., which svcgen does not load (a catalog is one directory, one CUE package): move it into ., or out of the catalog directory [load]"
+	const msg = "error: svcgen does not load .cue files in subdirectories of the catalog directory . (like cue, it loads one directory as one package), so what this file declares would not exist: move it into ., or out of it [load]"
 	want := "\tmore/deep/x.cue:1:1: " + msg + "\n\tmore/payments.cue:1:1: " + msg + "\n"
 	if c != nil || got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)

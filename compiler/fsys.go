@@ -244,7 +244,7 @@ func (c *catalogFS) nestedErrors(nested []string, imported map[string]bool) diag
 			continue
 		}
 		diags.Errorf(c.filePos(rel), RuleLoad,
-			"this file is in a subdirectory of the catalog %s, which svcgen does not load (a catalog is one directory, one CUE package): move it into %s, or out of the catalog directory",
+			"svcgen does not load .cue files in subdirectories of the catalog directory %s (like cue, it loads one directory as one package), so what this file declares would not exist: move it into %s, or out of it",
 			c.shown, c.shown)
 	}
 	return diags
