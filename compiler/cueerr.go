@@ -250,9 +250,19 @@ func (l *loaded) disjunctionMessage(path []string, field string, errs []cueerror
 	if got == "" {
 		got = l.userSource(errs)
 	}
-	allowed := alternatives(l.schemaAt(path))
+	c := l.schemaAt(path)
+	allowed := alternatives(c)
+	if len(allowed) == 0 && c.Exists() {
+		allowed = []string{describe(c)}
+	}
+	if got == "" {
+		got = "this value"
+	}
 	if len(allowed) == 0 {
-		return fmt.Sprintf("%s: %s is not an allowed value", field, got)
+		return fmt.Sprintf("%s: %s is not allowed here", field, got)
+	}
+	if ex, ok := fieldExamples[field]; ok && len(allowed) == 1 {
+		return fmt.Sprintf("%s: %s is not %s: write %s", field, got, allowed[0], ex)
 	}
 	sep := ", "
 	if len(allowed) < 3 || strings.Contains(strings.Join(allowed, ""), " ") {
@@ -273,14 +283,32 @@ func (l *loaded) disjunctionMessage(path []string, field string, errs []cueerror
 
 // alternatives lists a disjunction's allowed values in schema order: string
 // literals unquoted, other constraints described.
+//
+// A default alternative that only names one value of another alternative
+// (cluster: *"production" | #Name) is left out: the other one says what is
+// allowed.
 func alternatives(c cue.Value) []string {
-	op, args := c.Eval().Expr() // Eval resolves a reference such as #Tier
+	op, args := c.Expr()
+	if op != cue.OrOp {
+		op, args = c.Eval().Expr() // Eval resolves a reference such as #Tier
+	}
 	if op != cue.OrOp {
 		return nil
+	}
+	def, hasDefault := c.Default()
+	defText, _ := def.String()
+	open := false
+	for _, a := range args {
+		if !a.IsConcrete() {
+			open = true
+		}
 	}
 	var out []string
 	for _, a := range args {
 		if s, err := a.String(); err == nil && a.IsConcrete() {
+			if hasDefault && open && s == defText {
+				continue
+			}
 			out = append(out, s)
 			continue
 		}
@@ -300,13 +328,16 @@ func describe(c cue.Value) string {
 	}
 	switch c.IncompleteKind() {
 	case cue.IntKind:
-		if strings.Contains(src, ">=0") || strings.Contains(src, ">= 0") {
+		if strings.Contains(src, ">=0") || strings.Contains(src, ">= 0") || strings.Contains(src, "uint") {
 			return "an integer >= 0"
 		}
 		return "an integer"
 	case cue.NumberKind, cue.FloatKind:
 		return "a number"
 	case cue.StringKind:
+		if strings.Contains(src, `!=""`) {
+			return "a non-empty string"
+		}
 		return "a string"
 	case cue.BoolKind:
 		return "true or false"
@@ -401,6 +432,12 @@ var fieldHints = map[string]string{
 	"image":           "a container image with a tag, e.g. registry.example.com/shop/payment:1.4.2",
 	"defaultReceiver": "the team whose receiver gets alerts no team route matches, e.g. settings: alerting: defaultReceiver: team: \"platform\"",
 	"active":          "the colour that takes traffic, blue or green",
+}
+
+// fieldExamples show what to write in a field whose schema alone says
+// little.
+var fieldExamples = map[string]string{
+	"errorStatus": `the status codes that count as errors, a PromQL regular expression such as "5.." or "5..|429"`,
 }
 
 // regexHints describe the schema's patterns by a fragment of their source,
