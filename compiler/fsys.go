@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/svcgen/svcgen/catalog"
@@ -122,11 +123,18 @@ func (c *catalogFS) read(rel string) (data []byte, problem string, err error) {
 	if fi.Size() > c.maxSize {
 		return nil, c.tooLarge(fi.Size()), nil
 	}
-	f, err := c.fsys.Open(p)
+	f, err := c.open(p)
 	if err != nil {
 		return nil, "", err
 	}
 	defer f.Close()
+	// The file may have been replaced since it was looked at: judge the
+	// one opened.
+	if fi, err := f.Stat(); err != nil {
+		return nil, "", err
+	} else if what := irregular(fi.Mode()); what != "" {
+		return nil, "the file is " + what + ", not a regular file: svcgen reads only regular .cue files; replace it with one or remove it", nil
+	}
 	data, err = io.ReadAll(io.LimitReader(f, c.maxSize+1))
 	if err != nil {
 		return nil, "", err
@@ -135,6 +143,16 @@ func (c *catalogFS) read(rel string) (data []byte, problem string, err error) {
 		return nil, c.tooLarge(-1), nil
 	}
 	return data, "", nil
+}
+
+// open opens the file at p. On disk it does not wait for a writer should
+// the file have become a named pipe since it was looked at (O_NONBLOCK
+// changes nothing for a regular file).
+func (c *catalogFS) open(p string) (fs.File, error) {
+	if c.onDisk {
+		return os.OpenFile(filepath.Join(c.root, filepath.FromSlash(p)), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	}
+	return c.fsys.Open(p)
 }
 
 func (c *catalogFS) tooLarge(size int64) string {
