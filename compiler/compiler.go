@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"io/fs"
+
 	"cuelang.org/go/cue/ast"
 
 	"github.com/svcgen/svcgen/catalog"
@@ -10,8 +12,18 @@ import (
 
 // Config says what to compile.
 type Config struct {
-	// Dir is the catalog directory.
+	// Dir is the catalog directory: a directory on disk, or, when FS is
+	// set, a slash-separated path within FS ("" or "." for its root).
 	Dir string
+	// FS, when set, holds the catalog instead of the disk: tests compile
+	// catalogs in memory (fstest.MapFS), in parallel. Positions then name
+	// files by their path in FS ("catalog/services.cue"), and a catalog that
+	// imports packages of its module finds cue.mod/ in FS. Positions of a
+	// catalog on disk are absolute.
+	FS fs.FS
+	// MaxFileSize caps the size of each .cue file read; 0 means
+	// MaxFileSize.
+	MaxFileSize int64
 	// Rules are the semantic rules to apply; nil means check.All().
 	Rules []*check.Rule
 
@@ -24,14 +36,15 @@ type Config struct {
 	whole bool
 }
 
-// Compile loads, validates, lowers and checks the catalog in cfg.Dir.
+// Compile loads, validates, lowers and checks the catalog in cfg.Dir (of
+// cfg.FS, if set).
 //
 // The model is nil when the catalog has errors (but see KeepModel);
 // diagnostics are sorted and
 // de-duplicated. err is reserved for failures of the tool itself (an
 // unreadable directory), never for mistakes in the catalog.
 func Compile(cfg Config) (*catalog.Catalog, diag.List, error) {
-	src, diags, err := readSource(cfg.Dir)
+	src, diags, err := readSource(cfg)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,8 +1,6 @@
 package compiler_test
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -11,6 +9,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	. "github.com/svcgen/svcgen/compiler"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/examples"
 	"github.com/svcgen/svcgen/examples/synth"
 )
@@ -34,7 +33,7 @@ func TestChunkedEqualsWhole(t *testing.T) {
 	dirs["synth"] = big
 	for name, dir := range dirs {
 		t.Run(name, func(t *testing.T) {
-			if plain, err := IsPlain(dir); err != nil || !plain {
+			if plain, err := IsPlain(Config{Dir: dir}); err != nil || !plain {
 				t.Fatalf("%s is not plain: %v", name, err)
 			}
 			chunked, cd, err := Compile(Config{Dir: dir})
@@ -58,27 +57,27 @@ func TestChunkedEqualsWhole(t *testing.T) {
 // A catalog that uses CUE beyond plain data (a reference, a comprehension)
 // is evaluated whole and means what its plain twin means.
 func TestNonPlainCatalog(t *testing.T) {
+	t.Parallel()
 	header := "package catalog\n\nsettings: alerting: defaultReceiver: team: \"web\"\nteams: web: receivers: slack: {channel: \"#web\", apiURLFile: \"/s\"}\n"
-	plainDir, fancyDir := t.TempDir(), t.TempDir()
-	os.WriteFile(filepath.Join(plainDir, "c.cue"), []byte(header+`
+	plain := compilertest.FS(compilertest.One(header + `
 services: a: {team: "web", tier: "high", image: "r/a:1", port: 9000, dependencies: b: {}}
 services: b: {team: "web", tier: "high", image: "r/b:1", port: 9000}
-`), 0o644)
-	os.WriteFile(filepath.Join(fancyDir, "c.cue"), []byte(header+`
+`))
+	fancy := compilertest.FS(compilertest.One(header + `
 _port: 9000
 for name in ["a", "b"] {
 	services: (name): {team: "web", tier: "high", image: "r/\(name):1", port: _port}
 }
 services: a: dependencies: b: {}
-`), 0o644)
-	if plain, err := IsPlain(fancyDir); err != nil || plain {
+`))
+	if plain, err := IsPlain(Config{FS: fancy}); err != nil || plain {
 		t.Fatalf("a catalog with a comprehension counts as plain (%v)", err)
 	}
-	want, _, err := Compile(Config{Dir: plainDir})
+	want, _, err := Compile(Config{FS: plain})
 	if err != nil || want == nil {
 		t.Fatal(err)
 	}
-	got, diags, err := Compile(Config{Dir: fancyDir})
+	got, diags, err := Compile(Config{FS: fancy})
 	if err != nil || got == nil {
 		t.Fatalf("%v %v", err, diags)
 	}

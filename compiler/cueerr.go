@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -35,7 +36,12 @@ func (l *loaded) translate(err error, v cue.Value) diag.List {
 	}
 	var groups []*group
 	byPath := map[string]*group{}
+	var buckets []cueerrors.Error
 	for _, e := range cueerrors.Errors(err) {
+		if isBuckets(e.Path()) {
+			buckets = append(buckets, e)
+			continue
+		}
 		p := strings.Join(e.Path(), ".")
 		g := byPath[p]
 		if g == nil || p == "" {
@@ -50,6 +56,70 @@ func (l *loaded) translate(err error, v cue.Value) diag.List {
 	var diags diag.List
 	for _, g := range groups {
 		diags = append(diags, l.translateGroup(g.errs, v)...)
+	}
+	if len(buckets) > 0 {
+		diags = append(diags, l.bucketsMessages(buckets)...)
+	}
+	return diags
+}
+
+var bucketsPath = []string{"settings", "metrics", "buckets"}
+
+func isBuckets(path []string) bool {
+	if len(path) < len(bucketsPath) {
+		return false
+	}
+	for i, p := range bucketsPath {
+		if path[i] != p {
+			return false
+		}
+	}
+	return true
+}
+
+// bucketsMessages rewrites the errors of settings.metrics.buckets. The
+// schema offers the default bounds or a list of numbers above 0, so CUE
+// reports a wrong bound against both alternatives: an empty disjunction
+// with no value, a conflict with each default bound, a type mismatch named
+// after the list index. What the user needs is the bound that is wrong, at
+// its position, and what a bound is.
+func (l *loaded) bucketsMessages(errs []cueerrors.Error) diag.List {
+	const what = "bucket bounds are seconds above 0 in ascending order, e.g. [0.05, 0.1, 0.25, 0.5, 1]"
+	var diags diag.List
+	seen := map[catalog.Pos]bool{}
+	for _, e := range errs {
+		format, args := e.Msg()
+		var msg string
+		switch {
+		case strings.HasPrefix(format, "invalid value") && len(args) >= 1 && len(e.Path()) > len(bucketsPath):
+			msg = fmt.Sprintf("buckets: %v is not above 0: %s", args[0], what)
+		case strings.Contains(format, "mismatched types") && len(args) == 4:
+			got, kind, want := fmt.Sprint(args[0]), fmt.Sprint(args[2]), fmt.Sprint(args[3])
+			if _, isType := kindNames[got]; isType {
+				got, kind, want = fmt.Sprint(args[1]), fmt.Sprint(args[3]), fmt.Sprint(args[2])
+			}
+			switch {
+			case kind == "int" || kind == "float" || kind == "number":
+				continue // a number against a default bound's type: not the mistake
+			case want == "list":
+				msg = fmt.Sprintf("buckets: %s is %s, not a list: %s", got, kindName(kind), what)
+			default:
+				msg = fmt.Sprintf("buckets: %s is %s, not a number: %s", got, kindName(kind), what)
+			}
+		default:
+			continue // the disjunction itself, a list length, a default bound
+		}
+		pos, _ := l.place([]cueerrors.Error{e}, e.Path(), cue.Value{})
+		if seen[pos] {
+			continue
+		}
+		seen[pos] = true
+		diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error, Rule: RuleSchema, Message: msg})
+	}
+	if len(diags) == 0 {
+		pos, _ := l.place(errs, bucketsPath, cue.Value{})
+		diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error, Rule: RuleSchema,
+			Message: "buckets: must be a list of numbers: " + what})
 	}
 	return diags
 }
@@ -72,6 +142,8 @@ func (l *loaded) translateGroup(errs []cueerrors.Error, v cue.Value) diag.List {
 	first := errs[0]
 	format, args := first.Msg()
 	switch {
+	case format == "import failed":
+		d.Message = l.importMessage(first, pos)
 	case disjunction:
 		d.Message = l.disjunctionMessage(path, field, errs, v)
 	case format == "field not allowed":
@@ -178,9 +250,19 @@ func (l *loaded) disjunctionMessage(path []string, field string, errs []cueerror
 	if got == "" {
 		got = l.userSource(errs)
 	}
-	allowed := alternatives(l.schemaAt(path))
+	c := l.schemaAt(path)
+	allowed := alternatives(c)
+	if len(allowed) == 0 && c.Exists() {
+		allowed = []string{describe(c)}
+	}
+	if got == "" {
+		got = "this value"
+	}
 	if len(allowed) == 0 {
-		return fmt.Sprintf("%s: %s is not an allowed value", field, got)
+		return fmt.Sprintf("%s: %s is not allowed here", field, got)
+	}
+	if ex, ok := fieldExamples[field]; ok && len(allowed) == 1 {
+		return fmt.Sprintf("%s: %s is not %s: write %s", field, got, allowed[0], ex)
 	}
 	sep := ", "
 	if len(allowed) < 3 || strings.Contains(strings.Join(allowed, ""), " ") {
@@ -201,14 +283,32 @@ func (l *loaded) disjunctionMessage(path []string, field string, errs []cueerror
 
 // alternatives lists a disjunction's allowed values in schema order: string
 // literals unquoted, other constraints described.
+//
+// A default alternative that only names one value of another alternative
+// (cluster: *"production" | #Name) is left out: the other one says what is
+// allowed.
 func alternatives(c cue.Value) []string {
-	op, args := c.Eval().Expr() // Eval resolves a reference such as #Tier
+	op, args := c.Expr()
+	if op != cue.OrOp {
+		op, args = c.Eval().Expr() // Eval resolves a reference such as #Tier
+	}
 	if op != cue.OrOp {
 		return nil
+	}
+	def, hasDefault := c.Default()
+	defText, _ := def.String()
+	open := false
+	for _, a := range args {
+		if !a.IsConcrete() {
+			open = true
+		}
 	}
 	var out []string
 	for _, a := range args {
 		if s, err := a.String(); err == nil && a.IsConcrete() {
+			if hasDefault && open && s == defText {
+				continue
+			}
 			out = append(out, s)
 			continue
 		}
@@ -228,13 +328,16 @@ func describe(c cue.Value) string {
 	}
 	switch c.IncompleteKind() {
 	case cue.IntKind:
-		if strings.Contains(src, ">=0") || strings.Contains(src, ">= 0") {
+		if strings.Contains(src, ">=0") || strings.Contains(src, ">= 0") || strings.Contains(src, "uint") {
 			return "an integer >= 0"
 		}
 		return "an integer"
 	case cue.NumberKind, cue.FloatKind:
 		return "a number"
 	case cue.StringKind:
+		if strings.Contains(src, `!=""`) {
+			return "a non-empty string"
+		}
 		return "a string"
 	case cue.BoolKind:
 		return "true or false"
@@ -331,6 +434,12 @@ var fieldHints = map[string]string{
 	"active":          "the colour that takes traffic, blue or green",
 }
 
+// fieldExamples show what to write in a field whose schema alone says
+// little.
+var fieldExamples = map[string]string{
+	"errorStatus": `the status codes that count as errors, a PromQL regular expression such as "5.." or "5..|429"`,
+}
+
 // regexHints describe the schema's patterns by a fragment of their source,
 // most specific first.
 var regexHints = []struct{ re, hint string }{
@@ -345,6 +454,9 @@ var regexHints = []struct{ re, hint string }{
 	{`^[a-zA-Z_][a-zA-Z0-9_]*$`, "a Prometheus label name"},
 	{`(\\.[a-z0-9]`, "a DNS host name"},
 }
+
+// runesPattern reads CUE's strings.MinRunes(n) and strings.MaxRunes(n).
+var runesPattern = regexp.MustCompile(`^strings\.(Min|Max)Runes\((\d+)\)$`)
 
 var enumPattern = regexp.MustCompile(`^=~"\^\(([a-zA-Z0-9|-]+)\)\$"$`)
 
@@ -397,6 +509,13 @@ func boundMessage(field string, got any, bound string) string {
 	if strings.Contains(bound, "MaxRunes(63)") {
 		return fmt.Sprintf("%s: %s is longer than 63 characters (a DNS-1123 label)", field, val)
 	}
+	if strings.Contains(bound, "MinRunes(2)") && strings.HasSuffix(field, "File") {
+		// #SecretFile: "/" is absolute but names no file.
+		return fmt.Sprintf("%s: %s is not a file: write the absolute path of the file that holds the secret, e.g. \"/etc/alertmanager/secrets/payments-pd\"", field, val)
+	}
+	if m := runesPattern.FindStringSubmatch(bound); m != nil {
+		return fmt.Sprintf("%s: %s is %s than %s characters: write %s %s", field, val, map[string]string{"Min": "shorter", "Max": "longer"}[m[1]], m[2], map[string]string{"Min": "at least", "Max": "at most"}[m[1]], m[2])
+	}
 	for _, h := range regexHints {
 		if strings.Contains(bound, h.re) {
 			return fmt.Sprintf("%s: %s is not %s", field, val, h.hint)
@@ -409,13 +528,35 @@ func boundMessage(field string, got any, bound string) string {
 	return fmt.Sprintf("%s: %s is out of range: must be %s", field, val, b)
 }
 
+// importMessage names the import that failed and CUE's reason, which CUE
+// keeps in the wrapped error ("import failed" alone says neither).
+func (l *loaded) importMessage(e cueerrors.Error, pos catalog.Pos) string {
+	reason := ""
+	for u := errors.Unwrap(e); u != nil; u = errors.Unwrap(u) {
+		if ce, ok := u.(cueerrors.Error); ok {
+			f, args := ce.Msg()
+			reason = fmt.Sprintf(f, args...)
+			break
+		}
+		reason = u.Error()
+	}
+	what := "an import"
+	if lit := l.literalAt(pos); strings.HasPrefix(lit, `"`) {
+		what = "import " + lit
+	}
+	if reason == "" {
+		reason = "CUE gave no reason"
+	}
+	return fmt.Sprintf("%s failed: %s: a catalog imports only CUE's standard library and packages of its own module (cue.mod/module.cue); fix the path or remove the import", what, reason)
+}
+
 // userSource reads the text the user wrote at the error's first user
 // position, for errors whose value CUE no longer shows (a failed
 // disjunction evaluates to bottom).
 func (l *loaded) userSource(errs []cueerrors.Error) string {
 	for _, e := range errs {
 		for _, p := range l.errorPositions(e) {
-			if text := literalAt(p); text != "" {
+			if text := l.literalAt(p); text != "" {
 				return text
 			}
 		}

@@ -6,9 +6,10 @@ package compiler
 // ChunkSize is chunkSize.
 const ChunkSize = chunkSize
 
-// IsPlain reports whether the catalog in dir would be evaluated in chunks.
-func IsPlain(dir string) (bool, error) {
-	src, _, err := readSource(dir)
+// IsPlain reports whether the catalog cfg names would be evaluated in
+// chunks.
+func IsPlain(cfg Config) (bool, error) {
+	src, _, err := readSource(cfg)
 	if err != nil || src == nil { // nil: files that did not parse
 		return false, err
 	}

@@ -15,7 +15,7 @@ import (
 // fuzzSeeds are FuzzCompile's seed inputs, two files each, drawn from the
 // catalogs the repository already holds: the examples (plain, evaluated in
 // chunks), the shop with one reference (evaluated whole), and catalogs of
-// the CLI's bad and vet corpora that reach each kind of diagnostic.
+// the CLI's bad corpus and the rules' vet corpus that reach each kind of diagnostic.
 func fuzzSeeds(t *testing.T) map[string][2]string {
 	t.Helper()
 	seeds := map[string][2]string{}
@@ -53,6 +53,7 @@ func fuzzSeeds(t *testing.T) map[string][2]string {
 	seeds["istio-mesh"] = [2]string{read(filepath.Join(mesh, "settings.cue")), read(filepath.Join(mesh, "services.cue"))}
 
 	cli := filepath.Join(examples.Root(), "cmd", "svcgen", "cli", "testdata")
+	vet := filepath.Join(examples.Root(), "compiler", "check", "testdata")
 	for _, name := range []string{
 		"bad/syntax_error", "bad/wrong_package", "bad/no_package", "bad/conflict_files", "bad/typo_field",
 		"bad/typo_toplevel", "bad/enum_tier", "bad/missing_image", "bad/no_default_receiver", "bad/name_dotdot",
@@ -63,7 +64,11 @@ func fuzzSeeds(t *testing.T) map[string][2]string {
 		"vet/bulkhead-too-small/edge_traffic", "vet/double-retry-owner/http_store_without_host",
 		"vet/mesh-host-conflict/port", "vet/budget-blocks-eviction/max_unavailable_zero",
 	} {
-		ar, err := txtar.ParseFile(filepath.Join(cli, name+".txtar"))
+		dir := cli
+		if strings.HasPrefix(name, "vet/") {
+			dir = vet
+		}
+		ar, err := txtar.ParseFile(filepath.Join(dir, name+".txtar"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,13 +1,12 @@
 package compiler_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	. "github.com/svcgen/svcgen/compiler"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 )
 
 // FuzzCompile feeds arbitrary CUE source, as a catalog of two files, to the
@@ -23,17 +22,9 @@ import (
 // test, `make fuzz` explores from it.
 func FuzzCompile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, first, second string) {
-		dir := t.TempDir()
-		files := map[string]string{
-			filepath.Join(dir, "a.cue"): first,
-			filepath.Join(dir, "b.cue"): second,
-		}
-		for name, text := range files {
-			if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		c, diags, err := Compile(Config{Dir: dir})
+		files := map[string]string{"a.cue": first, "b.cue": second}
+		cfg := Config{FS: compilertest.FS(files)}
+		c, diags, err := Compile(cfg)
 		if err != nil {
 			t.Fatalf("tool failure on a catalog: %v", err)
 		}
@@ -50,10 +41,10 @@ func FuzzCompile(f *testing.F) {
 				}
 			}
 		}
-		if plain, err := IsPlain(dir); err != nil || !plain {
+		if plain, err := IsPlain(cfg); err != nil || !plain {
 			return
 		}
-		_, whole, err := Compile(Whole(Config{Dir: dir}))
+		_, whole, err := Compile(Whole(cfg))
 		if err != nil {
 			t.Fatalf("tool failure evaluating whole: %v", err)
 		}

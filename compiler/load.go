@@ -35,17 +35,18 @@ type loaded struct {
 	value  cue.Value // the package value; its fields refer to the schema's definitions
 	def    cue.Value // #Catalog itself, for the allowed fields and values
 	schema map[string]bool
-	files  []string // the user's .cue files, absolute
+	src    *source
+	files  []string // the user's .cue files, as positions name them
 	idx    posIndex // positions of the fields the user wrote
 }
 
 func newLoaded(src *source) *loaded {
-	l := &loaded{schema: map[string]bool{}, idx: src.idx}
+	l := &loaded{schema: map[string]bool{}, src: src, idx: src.idx}
 	for _, f := range src.files {
 		l.files = append(l.files, f.name)
 	}
 	for _, f := range schema.Files() {
-		l.schema[filepath.Join(src.dir, schemaPrefix+f.Name)] = true
+		l.schema[src.posName(schemaPrefix+f.Name)] = true
 	}
 	return l
 }
@@ -54,9 +55,9 @@ func newLoaded(src *source) *loaded {
 // own, so that evaluations can run concurrently.
 func evaluate(src *source, user []*ast.File) (*loaded, diag.List, error) {
 	l := newLoaded(src)
-	inst := build.NewContext().NewInstance(src.dir, nil)
+	inst := build.NewContext().NewInstance(src.posName("."), nil)
 	for _, f := range schema.Files() {
-		syn, err := parser.ParseFile(filepath.Join(src.dir, schemaPrefix+f.Name), f.Data)
+		syn, err := parser.ParseFile(src.posName(schemaPrefix+f.Name), f.Data)
 		if err != nil {
 			return nil, nil, fmt.Errorf("schema: %w", err)
 		}
@@ -78,20 +79,55 @@ func evaluate(src *source, user []*ast.File) (*loaded, diag.List, error) {
 }
 
 // loadWhole evaluates a catalog that imports packages of its own module
-// through cue/load, with the schema overlaid beside the user's files.
+// through cue/load, reading the module (cue.mod/ and the imported packages)
+// from the catalog's file system with the schema added beside the user's
+// files. A catalog on disk is read through the file system's root, so that
+// its module may start above the catalog directory and positions stay
+// absolute.
 func loadWhole(src *source) (*loaded, diag.List, error) {
 	l := newLoaded(src)
-	overlay := map[string]load.Source{}
-	for _, f := range schema.Files() {
-		overlay[filepath.Join(src.dir, schemaPrefix+f.Name)] = load.FromBytes(f.Data)
+	lfs := &loadFS{c: src.catalogFS, schema: map[string][]byte{}}
+	cfg := &load.Config{Package: PackageName}
+	if src.onDisk {
+		lfs.FS = os.DirFS("/")
+		lfs.dir = strings.TrimPrefix(filepath.ToSlash(src.root), "/")
+		cfg.Dir = filepath.ToSlash(src.root)
+	} else {
+		lfs.FS, lfs.dir = src.fsys, src.dir
+		cfg.Dir = "/" + src.dir
+		cfg.FromFSPath = func(p string) string {
+			if p = strings.TrimPrefix(p, "/"); p == "" {
+				return "."
+			}
+			return p
+		}
 	}
-	insts := load.Instances([]string{"."}, &load.Config{Dir: src.dir, Package: PackageName, Overlay: overlay})
+	for _, f := range schema.Files() {
+		lfs.schema[schemaPrefix+f.Name] = f.Data
+	}
+	cfg.FS = lfs
+	insts := load.Instances([]string{"."}, cfg)
 	if len(insts) != 1 {
-		return nil, nil, fmt.Errorf("loading %s: got %d instances", src.dir, len(insts))
+		return nil, nil, fmt.Errorf("loading %s: got %d instances", src.shown, len(insts))
 	}
 	inst := insts[0]
 	if inst.Err != nil {
 		return nil, l.translate(inst.Err, cue.Value{}), nil
+	}
+	// The packages the catalog imports may live in its subdirectories.
+	imported := map[string]bool{}
+	var visit func(*build.Instance)
+	visit = func(i *build.Instance) {
+		for _, imp := range i.Imports {
+			if rel, ok := src.relDir(imp.Dir); ok && !imported[rel] {
+				imported[rel] = true
+				visit(imp)
+			}
+		}
+	}
+	visit(inst)
+	if diags := src.nestedErrors(src.nested, imported); len(diags) > 0 {
+		return nil, diags, nil
 	}
 	v := cuecontext.New().BuildInstance(inst)
 	return l, l.validate(v), nil
@@ -159,11 +195,8 @@ func (l *loaded) errorPositions(e cueerrors.Error) []catalog.Pos {
 
 // literalAt returns the literal token at p in the user's file: a quoted
 // string or a bare word or number, as written.
-func literalAt(p catalog.Pos) string {
-	data, err := os.ReadFile(p.Filename)
-	if err != nil {
-		return ""
-	}
+func (l *loaded) literalAt(p catalog.Pos) string {
+	data := l.src.data(p.Filename)
 	lines := strings.Split(string(data), "\n")
 	if p.Line < 1 || p.Line > len(lines) {
 		return ""

@@ -1,10 +1,8 @@
 package compiler
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/svcgen/svcgen/catalog"
 )
@@ -443,18 +441,14 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 	u := []layer{user(v)}
 
 	kind := string(catalog.KindInternal)
-	if !r.str(&kind, src, "kind", u, "kind") {
-		src["kind"] = catalog.Source{Default: "internal unless set"}
-	}
+	r.fields(src, "", u, fieldRow{"kind", &kind, func() string { return "internal unless set" }})
 	d.Kind = catalog.DepKind(kind)
 	kl := mx.kind(d.Kind)
 
 	var cal *callee
 	if d.Kind == catalog.KindInternal {
 		d.Service = m.name
-		if !r.str(&d.Service, src, "service", u, "service") {
-			src["service"] = catalog.Source{Default: "the dependency's name"}
-		}
+		r.fields(src, "", u, fieldRow{"service", &d.Service, func() string { return "the dependency's name" }})
 		if c, ok := callees[d.Service]; ok { // a dangling name is reported by a check
 			cal = &c
 		}
@@ -469,12 +463,12 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 			src["port"] = catalog.Source{Default: "the callee's port"}
 		}
 		d.Protocol = "HTTP"
-		r.str(&d.Protocol, src, "protocol", []layer{user(v), kl}, "protocol")
+		r.in(&d.Protocol, src, "", "protocol", []layer{user(v), kl})
 	} else {
 		if x := v.get("service"); x.Exists() {
 			r.errorf(r.pos(x), "service: only internal dependencies name a catalog service; remove it, or set kind: \"internal\"")
 		}
-		if r.str(&d.Host, src, "host", u, "host") {
+		if r.in(&d.Host, src, "", "host", u) {
 			r.checkHost(d.Host, src.Pos("host", d.Pos))
 		} else if d.Kind == catalog.KindExternal {
 			r.errorf(m.pos, "dependency %s: an external dependency needs host: the DNS name it is called at, e.g. host: \"api.pg.example.com\"", m.name)
@@ -483,8 +477,9 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 			// caller's own host.
 			r.errorf(m.pos, "dependency %s: a %s dependency needs host: the DNS name the client connects to, e.g. host: \"%s.shop.svc.cluster.local\"", m.name, d.Kind, m.name)
 		}
-		r.integer(&d.Port, src, "port", []layer{user(v), kl}, "port")
-		r.str(&d.Protocol, src, "protocol", []layer{user(v), kl}, "protocol")
+		r.fields(src, "", []layer{user(v), kl},
+			fieldRow{name: "port", dst: &d.Port},
+			fieldRow{name: "protocol", dst: &d.Protocol})
 	}
 
 	var profile string
@@ -503,7 +498,7 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 	if !r.boolean(&d.Idempotent, src, "idempotent", u, "idempotent") {
 		src["idempotent"] = catalog.Source{Default: "true unless set: the client judges each request by its method and Idempotency-Key"}
 	}
-	r.str(&d.Fallback, src, "fallback", u, "fallback")
+	r.in(&d.Fallback, src, "", "fallback", u)
 	d.Traffic = r.traffic(v.get("traffic"), src, "traffic")
 	if d.Traffic == nil && cal != nil && cal.Traffic != nil {
 		t := *cal.Traffic
@@ -516,10 +511,10 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 		return []layer{user(v.get(section)), user(res.get(section)), matrix.sub(section)}
 	}
 
-	tl := policy("timeout", kl)
-	r.duration(&d.Timeout.Connect, src, "timeout.connect", tl, "connect")
-	r.duration(&d.Timeout.PerTry, src, "timeout.perTry", tl, "perTry")
-	r.duration(&d.Timeout.Total, src, "timeout.total", tl, "total")
+	r.fields(src, "timeout", policy("timeout", kl),
+		fieldRow{name: "connect", dst: &d.Timeout.Connect},
+		fieldRow{name: "perTry", dst: &d.Timeout.PerTry},
+		fieldRow{name: "total", dst: &d.Timeout.Total})
 
 	rl := policy("retry", pl)
 	var owner string
@@ -539,71 +534,15 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 		}
 	}
 	d.Retry.Owner = catalog.RetryOwner(owner)
-	r.integer(&d.Retry.MaxRetries, src, "retry.maxRetries", rl, "maxRetries")
-	r.duration(&d.Retry.InitialBackoff, src, "retry.initialBackoff", rl, "initialBackoff")
-	r.duration(&d.Retry.MaxBackoff, src, "retry.maxBackoff", rl, "maxBackoff")
-	r.float(&d.Retry.Multiplier, src, "retry.multiplier", rl, "multiplier")
-	r.float(&d.Retry.Jitter, src, "retry.jitter", rl, "jitter")
+	r.fields(src, "retry", rl,
+		fieldRow{name: "maxRetries", dst: &d.Retry.MaxRetries},
+		fieldRow{name: "initialBackoff", dst: &d.Retry.InitialBackoff},
+		fieldRow{name: "maxBackoff", dst: &d.Retry.MaxBackoff},
+		fieldRow{name: "multiplier", dst: &d.Retry.Multiplier},
+		fieldRow{name: "jitter", dst: &d.Retry.Jitter})
 
-	bl := policy("breaker", pl)
-	window := string(catalog.WindowCount)
-	if !r.str(&window, src, "breaker.window", bl[:2], "window") {
-		src["breaker.window"] = catalog.Source{Default: "count unless set"}
-	}
-	d.Breaker.Window = catalog.BreakerWindow(window)
-	r.integer(&d.Breaker.Failures, src, "breaker.failures", bl, "failures")
-	r.integer(&d.Breaker.Calls, src, "breaker.calls", bl, "calls")
-	r.duration(&d.Breaker.OpenFor, src, "breaker.openFor", bl, "openFor")
-	r.integer(&d.Breaker.HalfOpenCalls, src, "breaker.halfOpenCalls", bl, "halfOpenCalls")
-	r.duration(&d.Breaker.SlowCall, src, "breaker.slowCall", bl[:2], "slowCall")
-	if d.Breaker.Window == catalog.WindowTime {
-		// A time-based breaker keeps the profile's failure ratio unless told
-		// otherwise, over a minute, once it has seen a count window's calls.
-		if !r.percent(&d.Breaker.FailureRate, src, "breaker.failureRate", bl[:2], "failureRate") && d.Breaker.Calls > 0 {
-			d.Breaker.FailureRate = ratioPercent(d.Breaker.Failures, d.Breaker.Calls)
-			src["breaker.failureRate"] = catalog.Source{Default: "failures / calls of " + pl.label}
-		}
-		if !r.duration(&d.Breaker.Period, src, "breaker.period", bl[:2], "period") {
-			d.Breaker.Period = time.Minute
-			src["breaker.period"] = catalog.Source{Default: "1m for time-based breakers"}
-		}
-		if !r.integer(&d.Breaker.MinCalls, src, "breaker.minCalls", bl[:2], "minCalls") {
-			d.Breaker.MinCalls = d.Breaker.Calls
-			src["breaker.minCalls"] = catalog.Source{Default: "calls of " + pl.label}
-		}
-		// The count fields describe the count window only.
-		d.Breaker.Failures, d.Breaker.Calls = 0, 0
-		delete(src, "breaker.failures")
-		delete(src, "breaker.calls")
-	} else {
-		for _, f := range []string{"failureRate", "period", "minCalls"} {
-			if _, s, ok := r.pick(bl[:2], f); ok {
-				r.errorf(s.Pos, "breaker.%s: applies only to time-based breakers; remove it or set window: \"time\"", f)
-			}
-		}
-	}
-
-	hl := policy("bulkhead", kl)
-	var isolation string
-	r.str(&isolation, src, "bulkhead.isolation", hl, "isolation")
-	d.Bulkhead.Isolation = catalog.Isolation(isolation)
-	if !r.integer(&d.Bulkhead.MaxConcurrent, src, "bulkhead.maxConcurrent", hl[:2], "maxConcurrent") {
-		if d.Traffic != nil && d.Traffic.PeakRPS > 0 && d.Traffic.P99 > 0 {
-			d.Bulkhead.MaxConcurrent = littleBulkhead(*d.Traffic)
-			src["bulkhead.maxConcurrent"] = catalog.Source{Default: fmt.Sprintf("Little's law: ceil(%s rps × %s × 1.5)",
-				strconv.FormatFloat(d.Traffic.PeakRPS, 'f', -1, 64), catalog.FormatDuration(d.Traffic.P99))}
-		} else {
-			r.integer(&d.Bulkhead.MaxConcurrent, src, "bulkhead.maxConcurrent", hl[2:], "maxConcurrent")
-		}
-	}
-	r.integer(&d.Bulkhead.MaxQueue, src, "bulkhead.maxQueue", hl, "maxQueue")
-	r.duration(&d.Bulkhead.MaxWait, src, "bulkhead.maxWait", hl, "maxWait")
-	if d.Bulkhead.Isolation == catalog.IsolationNone {
-		d.Bulkhead.MaxConcurrent, d.Bulkhead.MaxQueue, d.Bulkhead.MaxWait = 0, 0, 0
-		for _, f := range []string{"maxConcurrent", "maxQueue", "maxWait"} {
-			delete(src, "bulkhead."+f)
-		}
-	}
+	r.breaker(d, policy("breaker", pl), pl)
+	r.bulkhead(d, policy("bulkhead", kl))
 
 	d.Ignores = r.ignores(v.get("vet", "ignore"))
 	return d

@@ -1,20 +1,19 @@
-package compiler
+package compiler_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/compiler"
 	"github.com/svcgen/svcgen/compiler/check"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 )
 
 // compileService compiles a one-team catalog whose only service is svc (CUE
 // fields of services: s).
 func compileService(t *testing.T, svc string) (*catalog.Catalog, string) {
 	t.Helper()
-	dir := t.TempDir()
 	src := `package catalog
 
 settings: alerting: defaultReceiver: team: "web"
@@ -26,15 +25,9 @@ services: s: {
 ` + svc + `
 }
 `
-	if err := os.WriteFile(filepath.Join(dir, "catalog.cue"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	// No rules: these tests are about lowering, and some budgets here are
 	// ones vet refuses.
-	c, diags, err := Compile(Config{Dir: dir, Rules: []*check.Rule{}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, diags := compilertest.Compile(t, compiler.Config{Rules: []*check.Rule{}}, compilertest.One(src))
 	var msgs []string
 	for _, d := range diags {
 		msgs = append(msgs, d.String())

@@ -149,7 +149,7 @@ func (r *reader) integer(dst *int, src catalog.Sources, key string, layers []lay
 	}
 	v, err := x.Int64()
 	if err != nil {
-		r.errorf(s.Pos, "%s: %v", key, err)
+		r.errorf(s.Pos, "%s: %v is too large: svcgen reads whole numbers up to %d; write a smaller one", lastKey(key), x, int64(math.MaxInt64))
 		return false
 	}
 	*dst = int(v)
@@ -195,7 +195,7 @@ func (r *reader) duration(dst *time.Duration, src catalog.Sources, key string, l
 	}
 	d, err := catalog.ParseDuration(s)
 	if err != nil {
-		r.errorf(tmp[key].Pos, "%s: %q is not a duration: %v", lastKey(key), s, err)
+		r.errorf(tmp[key].Pos, "%s: %s", lastKey(key), durationMessage(s, err))
 		return false
 	}
 	*dst = d
@@ -232,6 +232,22 @@ func (r *reader) intOrPercent(dst *catalog.IntOrPercent, src catalog.Sources, ke
 	}
 	src[key] = s
 	return true
+}
+
+// durationMessage says what is wrong with a duration and what to write.
+func durationMessage(s string, err error) string {
+	const example = `a number and a unit (ms, s, m, h, d or w), e.g. "100ms", "1.5s" or "1h30m"`
+	switch t := strings.TrimSpace(s); {
+	case t == "":
+		return fmt.Sprintf("%q is empty: write %s", s, example)
+	case strings.HasPrefix(t, "-"):
+		return fmt.Sprintf("%q is negative: a duration is a length of time; write it without the minus sign, e.g. %q", s, strings.TrimPrefix(t, "-"))
+	case strings.HasPrefix(t, "+"):
+		return fmt.Sprintf("%q has a sign: write it without the plus sign, e.g. %q", s, strings.TrimPrefix(t, "+"))
+	case t[0] < '0' || t[0] > '9':
+		return fmt.Sprintf("%q is not a duration: write %s", s, example)
+	}
+	return fmt.Sprintf("%q is not a duration: %v", s, err)
 }
 
 func lastKey(key string) string {

@@ -2,8 +2,6 @@ package compiler
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -21,13 +19,14 @@ import (
 
 // source is a catalog directory read and parsed.
 type source struct {
-	dir   string    // absolute
-	files []srcFile // sorted by name
-	idx   posIndex  // positions of every field the user wrote
+	*catalogFS
+	files  []srcFile // sorted by name
+	nested []string  // .cue files in subdirectories, relative to the directory
+	idx    posIndex  // positions of every field the user wrote
 }
 
 type srcFile struct {
-	name string // absolute
+	name string // as positions name it
 	data []byte
 	syn  *ast.File
 	// Of a plain file: whether it has catalog-wide fields, and teams among
@@ -36,45 +35,39 @@ type srcFile struct {
 	services      []string
 }
 
-// readSource reads and parses the .cue files of dir. Files CUE would skip
-// for their package clause, syntax errors and file names reserved for the
-// schema come back as diagnostics.
-func readSource(dir string) (*source, diag.List, error) {
-	abs, err := filepath.Abs(dir)
+// readSource reads and parses the .cue files of the catalog directory.
+// Files CUE would skip for their package clause, files that are not
+// regular or too large, syntax errors, file names reserved for the schema
+// and .cue files in subdirectories come back as diagnostics.
+func readSource(cfg Config) (*source, diag.List, error) {
+	cfs, err := openCatalogFS(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	fi, err := os.Stat(abs)
-	if err != nil {
-		return nil, nil, fmt.Errorf("catalog directory: %w", err)
-	}
-	if !fi.IsDir() {
-		return nil, nil, fmt.Errorf("catalog directory %s is not a directory", dir)
-	}
-	entries, err := os.ReadDir(abs)
+	names, nested, err := cfs.walk()
 	if err != nil {
 		return nil, nil, err
 	}
-	s := &source{dir: abs}
+	s := &source{catalogFS: cfs, nested: nested}
 	var diags diag.List
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+	for _, rel := range names {
+		if strings.HasPrefix(rel, schemaPrefix) {
+			diags.Errorf(s.filePos(rel), RuleLoad,
+				"file name %s is reserved for svcgen's schema: rename the file", rel)
 			continue
 		}
-		path := filepath.Join(abs, e.Name())
-		if strings.HasPrefix(e.Name(), schemaPrefix) {
-			diags.Errorf(catalog.Pos{Filename: path, Line: 1, Column: 1}, RuleLoad,
-				"file name %s is reserved for svcgen's schema: rename the file", e.Name())
-			continue
-		}
-		data, err := os.ReadFile(path)
+		data, problem, err := s.read(rel)
 		if err != nil {
 			return nil, nil, err
 		}
-		s.files = append(s.files, srcFile{name: path, data: data})
+		if problem != "" {
+			diags.Errorf(s.filePos(rel), RuleLoad, "%s", problem)
+			continue
+		}
+		s.files = append(s.files, srcFile{name: s.posName(rel), data: data})
 	}
-	if len(s.files) == 0 && len(diags) == 0 {
-		return nil, nil, fmt.Errorf("no .cue files in %s", dir)
+	if len(s.files) == 0 && len(diags) == 0 && len(nested) == 0 {
+		return nil, nil, fmt.Errorf("no .cue files in %s", cfg.Dir)
 	}
 
 	// Parse on every core: a thousand-file catalog spends a tenth of a
@@ -89,6 +82,12 @@ func readSource(dir string) (*source, diag.List, error) {
 			continue
 		}
 		diags = append(diags, packageClause(f)...)
+		diags = append(diags, embedAttributes(f)...)
+	}
+	if !diags.HasErrors() && !importsModule(s.files) {
+		// A catalog that imports packages of its module may hold them in
+		// subdirectories: loadWhole tells them apart.
+		diags = append(diags, s.nestedErrors(s.nested, nil)...)
 	}
 	if diags.HasErrors() {
 		return nil, diags, nil
@@ -99,6 +98,16 @@ func readSource(dir string) (*source, diag.List, error) {
 	}
 	s.idx = indexFiles(syns)
 	return s, diags, nil
+}
+
+// data returns the contents of the catalog file that positions call name.
+func (s *source) data(name string) []byte {
+	for _, f := range s.files {
+		if f.name == name {
+			return f.data
+		}
+	}
+	return nil
 }
 
 func syntaxErrors(err error) diag.List {
@@ -472,4 +481,26 @@ func literalTraffic(e ast.Expr) *catalog.Traffic {
 		}
 	}
 	return &t
+}
+
+// embedAttributes refuses @extern(embed) and @embed: embedding reads files
+// beside the catalog, past the checks every catalog file gets (a regular
+// file, a size cap), into values emitters publish. CUE reports the attempt
+// without a position outside a module; svcgen points at the attribute.
+func embedAttributes(f srcFile) diag.List {
+	var diags diag.List
+	ast.Walk(f.syn, func(n ast.Node) bool {
+		a, ok := n.(*ast.Attribute)
+		if !ok {
+			return true
+		}
+		switch name, body := a.Split(); {
+		case name == "embed":
+			diags.Errorf(convPos(a.Pos()), RuleLoad, "@embed: svcgen does not embed files into the catalog (it reads only the catalog's own .cue files): write the value in the catalog instead")
+		case name == "extern" && strings.TrimSpace(body) == "embed":
+			diags.Errorf(convPos(a.Pos()), RuleLoad, "@extern(embed): svcgen does not embed files into the catalog (it reads only the catalog's own .cue files): remove the attribute and write the values in the catalog")
+		}
+		return false
+	}, nil)
+	return diags
 }

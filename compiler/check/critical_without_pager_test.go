@@ -1,26 +1,18 @@
 package check_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/svcgen/svcgen/compiler"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/compiler/diag"
 )
 
 // findings compiles an inline catalog and returns the findings of rule.
 func findings(t *testing.T, rule, src string) (diag.List, bool) {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "catalog.cue"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, diags, err := compiler.Compile(compiler.Config{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, diags := compilertest.Compile(t, compiler.Config{}, compilertest.One(src))
 	var out diag.List
 	for _, d := range diags {
 		if d.Rule == rule {
@@ -71,6 +63,7 @@ teams: web: receivers: {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			src := head + tc.receivers + "\n}\nservices: api: " + tc.service + "\n"
 			got, built := findings(t, "critical-without-pager", src)
 			if tc.want == "" {

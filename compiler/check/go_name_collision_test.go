@@ -1,13 +1,12 @@
 package check_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/svcgen/svcgen/compiler"
 	"github.com/svcgen/svcgen/compiler/check"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 )
 
 const goNameCatalog = `package catalog
@@ -60,24 +59,10 @@ func TestGoNameCollision(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
+			t.Parallel()
 			src := strings.Replace(goNameCatalog, "%s", tc.deps, 1)
-			if err := os.WriteFile(filepath.Join(dir, "catalog.cue"), []byte(src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			var rule *check.Rule
-			for _, r := range check.All() {
-				if r.ID == "go-name-collision" {
-					rule = r
-				}
-			}
-			if rule == nil {
-				t.Fatal("go-name-collision is not registered")
-			}
-			_, diags, err := compiler.Compile(compiler.Config{Dir: dir, Rules: []*check.Rule{rule}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			rule := compilertest.Rule(t, "go-name-collision")
+			_, diags := compilertest.Compile(t, compiler.Config{Rules: []*check.Rule{rule}}, compilertest.One(src))
 			if len(diags) != len(tc.want) {
 				t.Fatalf("got %d diagnostics, want %d:\n%v", len(diags), len(tc.want), diags)
 			}

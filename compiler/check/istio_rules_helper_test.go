@@ -1,13 +1,11 @@
 package check_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/svcgen/svcgen/compiler"
-	"github.com/svcgen/svcgen/compiler/check"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/compiler/diag"
 )
 
@@ -33,27 +31,14 @@ type istioRuleCase struct {
 // findings of rule id.
 func runIstioRuleCases(t *testing.T, id string, cases []istioRuleCase) {
 	t.Helper()
-	var rule *check.Rule
-	for _, r := range check.All() {
-		if r.ID == id {
-			rule = r
-		}
-	}
-	if rule == nil {
-		t.Fatalf("rule %s is not registered", id)
-	}
+	rule := compilertest.Rule(t, id)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for name, text := range map[string]string{"base.cue": istioRuleBase, "services.cue": "package catalog\n\n" + tc.services} {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			c, diags, err := compiler.Compile(compiler.Config{Dir: dir})
-			if err != nil {
-				t.Fatal(err)
-			}
+			t.Parallel()
+			c, diags := compilertest.Compile(t, compiler.Config{}, map[string]string{
+				"base.cue":     istioRuleBase,
+				"services.cue": "package catalog\n\n" + tc.services,
+			})
 			var found []diag.Diagnostic
 			for _, d := range diags {
 				if d.Rule == id {
@@ -72,7 +57,7 @@ func runIstioRuleCases(t *testing.T, id string, cases []istioRuleCase) {
 				t.Fatalf("got %d %s findings, want 1: %v", len(found), id, diags)
 			}
 			f := found[0]
-			if got := filepath.Base(f.Pos.Filename) + ":" + strings.TrimPrefix(f.Pos.String(), f.Pos.Filename+":"); got != "services.cue:"+tc.at {
+			if got := f.Pos.String(); got != "services.cue:"+tc.at {
 				t.Errorf("finding at %s, want services.cue:%s (%s)", got, tc.at, f.Message)
 			}
 			if f.Severity != rule.Severity {

@@ -2,13 +2,12 @@ package check_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/svcgen/svcgen/compiler"
 	"github.com/svcgen/svcgen/compiler/check"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/compiler/diag"
 )
 
@@ -34,28 +33,14 @@ type ruleCase struct {
 // checks its findings against tc.
 func runRule(t *testing.T, id string, severity diag.Severity, tc ruleCase) {
 	t.Helper()
-	var rule *check.Rule
-	for _, r := range check.All() {
-		if r.ID == id {
-			rule = r
-		}
-	}
-	if rule == nil {
-		t.Fatalf("no rule %s", id)
-	}
+	t.Parallel()
+	rule := compilertest.Rule(t, id)
 	if rule.Severity != severity {
 		t.Fatalf("rule %s is a %v, want %v", id, rule.Severity, severity)
 	}
-	dir := t.TempDir()
 	src := preamble + tc.services + "\n"
-	file := filepath.Join(dir, "catalog.cue")
-	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, diags, err := compiler.Compile(compiler.Config{Dir: dir, Rules: []*check.Rule{rule}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	const file = "catalog.cue"
+	c, diags := compilertest.Compile(t, compiler.Config{Rules: []*check.Rule{rule}}, map[string]string{file: src})
 	if tc.at == "" {
 		if len(diags) > 0 || c == nil {
 			t.Fatalf("near miss reported %v", diags)

@@ -1,12 +1,11 @@
 package check_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/svcgen/svcgen/compiler"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/compiler/diag"
 )
 
@@ -34,14 +33,7 @@ services: api: {
 // promCompile compiles a catalog and returns the diagnostics of rule.
 func promCompile(t *testing.T, src, rule string) diag.List {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "catalog.cue"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, diags, err := compiler.Compile(compiler.Config{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, diags := compilertest.Compile(t, compiler.Config{}, compilertest.One(src))
 	var out diag.List
 	for _, d := range diags {
 		if d.Rule == rule {
@@ -67,6 +59,7 @@ func runPromRuleCases(t *testing.T, rule string, cases []promRuleCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			diags := promCompile(t, promCatalog(tc.settings, tc.service), rule)
 			if tc.want == nil {
 				if len(diags) != 0 {
@@ -86,7 +79,7 @@ func runPromRuleCases(t *testing.T, rule string, cases []promRuleCase) {
 					t.Errorf("message %q lacks %q", d.Message, w)
 				}
 			}
-			if filepath.Base(d.Pos.Filename) != "catalog.cue" {
+			if d.Pos.Filename != "catalog.cue" {
 				t.Errorf("position %v is not in the catalog", d.Pos)
 			}
 			if tc.line != 0 && d.Pos.Line != tc.line {

@@ -2,13 +2,12 @@ package check_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/svcgen/svcgen/compiler"
 	"github.com/svcgen/svcgen/compiler/check"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/compiler/diag"
 )
 
@@ -36,31 +35,15 @@ type vetFinding struct {
 // findings, in order, with the case's.
 func runVetCases(t *testing.T, id string, severity diag.Severity, cases []vetCase) {
 	t.Helper()
-	var rule *check.Rule
-	for _, r := range check.All() {
-		if r.ID == id {
-			rule = r
-		}
-	}
-	if rule == nil {
-		t.Fatalf("rule %s is not registered", id)
-	}
+	rule := compilertest.Rule(t, id)
 	if rule.Severity != severity {
 		t.Fatalf("rule %s is a %v, want %v", id, rule.Severity, severity)
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
+			t.Parallel()
 			src := "package catalog\n\n" + tc.services
-			for name, text := range map[string]string{"base.cue": preamble, "services.cue": src} {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			c, diags, err := compiler.Compile(compiler.Config{Dir: dir, Rules: []*check.Rule{rule}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, diags := compilertest.Compile(t, compiler.Config{Rules: []*check.Rule{rule}}, map[string]string{"base.cue": preamble, "services.cue": src})
 			var got diag.List
 			for _, d := range diags {
 				if d.Rule != id {
@@ -69,7 +52,7 @@ func runVetCases(t *testing.T, id string, severity diag.Severity, cases []vetCas
 				got = append(got, d)
 			}
 			if len(got) != len(tc.want) {
-				t.Fatalf("%d findings, want %d:\n%s", len(got), len(tc.want), lines(got))
+				t.Fatalf("%d findings, want %d:\n%s", len(got), len(tc.want), compilertest.Lines(got))
 			}
 			for i, w := range tc.want {
 				d := got[i]
@@ -80,7 +63,7 @@ func runVetCases(t *testing.T, id string, severity diag.Severity, cases []vetCas
 				}
 				off += len(before)
 				want := fmt.Sprintf("services.cue:%d:%d", strings.Count(src[:off], "\n")+1, off-strings.LastIndex(src[:off], "\n"))
-				if at := fmt.Sprintf("%s:%d:%d", filepath.Base(d.Pos.Filename), d.Pos.Line, d.Pos.Column); at != want {
+				if at := d.Pos.String(); at != want {
 					t.Errorf("finding %d at %s, want %s (%q): %s", i, at, want, w.at, d.Message)
 				}
 				for _, word := range w.words {
@@ -99,17 +82,6 @@ func runVetCases(t *testing.T, id string, severity diag.Severity, cases []vetCas
 			}
 		})
 	}
-}
-
-func lines(l diag.List) string {
-	var b strings.Builder
-	for _, d := range l {
-		b.WriteString("\t" + d.String() + "\n")
-		for _, r := range d.Related {
-			b.WriteString("\t\t" + r.Pos.String() + ": " + r.Message + "\n")
-		}
-	}
-	return b.String()
 }
 
 // svcs writes one service per line: "name tier deps", deps in CUE.

@@ -32,8 +32,47 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q (want text, json or github)", s)
 }
 
+// MaxShown is how many diagnostics the text and GitHub formats print; a
+// line saying how many more there are follows. A mangled file can produce
+// tens of thousands, which bury the first (usually the cause of the rest)
+// and flood a terminal or a pull request. JSON, for programs, holds all.
+const MaxShown = 100
+
+// shown returns the unsuppressed diagnostics of l the text and GitHub
+// formats print, and how many more there are.
+func shown(l List) (List, int) {
+	var out List
+	more := 0
+	for _, d := range l {
+		if d.Suppressed != "" {
+			continue
+		}
+		if len(out) == MaxShown {
+			more++
+			continue
+		}
+		out = append(out, d)
+	}
+	return out, more
+}
+
+// moreLine says how many diagnostics were not printed, and where to find
+// them.
+func moreLine(l List, more int) string {
+	return fmt.Sprintf("svcgen: %d more not shown (%s and %s in all; --format json lists every one): fix the first ones, they often cause the rest",
+		more, plural(l.Errors(), "error"), plural(l.Warnings(), "warning"))
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
 // Write prints l in format f with positions relative to dir. Suppressed
-// findings appear only in JSON, with their reasons.
+// findings appear only in JSON, with their reasons. Text and GitHub print
+// the first MaxShown.
 func Write(w io.Writer, l List, f Format, dir string) error {
 	switch f {
 	case JSON:
@@ -47,14 +86,15 @@ func Write(w io.Writer, l List, f Format, dir string) error {
 
 func writeText(w io.Writer, l List, dir string) error {
 	var b strings.Builder
-	for _, d := range l {
-		if d.Suppressed != "" {
-			continue
-		}
+	list, more := shown(l)
+	for _, d := range list {
 		fmt.Fprintf(&b, "%s: %s: %s [%s]\n", d.Pos.Rel(dir), d.Severity, d.Message, d.Rule)
 		for _, r := range d.Related {
 			fmt.Fprintf(&b, "\t%s: %s\n", r.Pos.Rel(dir), r.Message)
 		}
+	}
+	if more > 0 {
+		b.WriteString(moreLine(l, more) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -117,10 +157,8 @@ func writeJSON(w io.Writer, l List, dir string) error {
 // annotations on the pull request's files.
 func writeGitHub(w io.Writer, l List, dir string) error {
 	var b strings.Builder
-	for _, d := range l {
-		if d.Suppressed != "" {
-			continue
-		}
+	list, more := shown(l)
+	for _, d := range list {
 		p := d.Pos.Rel(dir)
 		msg := d.Message
 		for _, r := range d.Related {
@@ -128,6 +166,9 @@ func writeGitHub(w io.Writer, l List, dir string) error {
 		}
 		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n",
 			d.Severity, ghProperty(p.Filename), p.Line, p.Column, ghProperty("svcgen "+d.Rule), ghData(msg))
+	}
+	if more > 0 {
+		fmt.Fprintf(&b, "::notice title=svcgen::%s\n", ghData(moreLine(l, more)))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

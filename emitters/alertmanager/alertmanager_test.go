@@ -2,9 +2,7 @@ package alertmanager_test
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +14,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/svcgen/svcgen/catalog"
-	"github.com/svcgen/svcgen/compiler"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/emitters/alertmanager"
 	"github.com/svcgen/svcgen/emitters/alertmanager/amtest"
 	"github.com/svcgen/svcgen/examples"
@@ -43,15 +41,7 @@ func emit(t *testing.T, c *catalog.Catalog) ([]byte, *amconfig.Config) {
 // compile compiles an inline catalog; it must compile without errors.
 func compile(t *testing.T, src string) *catalog.Catalog {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "catalog.cue"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, diags, err := compiler.Compile(compiler.Config{Dir: dir})
-	if err != nil || c == nil {
-		t.Fatalf("compile: %v %v", err, diags)
-	}
-	return c
+	return compilertest.MustCompile(t, compilertest.One(src))
 }
 
 var severities = []string{catalog.SeverityCritical, catalog.SeverityWarning}

@@ -6,9 +6,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler"
 	"github.com/svcgen/svcgen/compiler/check"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/goclient"
 	"github.com/svcgen/svcgen/examples"
@@ -162,21 +161,12 @@ func TestTrickyNamesCompile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go vet")
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "catalog.cue"), []byte(trickyCatalog), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	// Only the rule this emitter relies on: the catalog exists to stress
 	// names, not to satisfy every other rule.
-	var rules []*check.Rule
-	for _, r := range check.All() {
-		if r.ID == "go-name-collision" {
-			rules = append(rules, r)
-		}
-	}
-	c, diags, err := compiler.Compile(compiler.Config{Dir: dir, Rules: rules})
-	if err != nil || c == nil {
-		t.Fatalf("compile: %v %v", err, diags)
+	rules := []*check.Rule{compilertest.Rule(t, "go-name-collision")}
+	c, diags := compilertest.Compile(t, compiler.Config{Rules: rules}, compilertest.One(trickyCatalog))
+	if c == nil {
+		t.Fatalf("compile:\n%s", compilertest.Lines(diags))
 	}
 	files, err := goclient.Emitter{}.Emit(c)
 	if err != nil {

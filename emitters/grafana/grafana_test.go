@@ -6,8 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -34,7 +32,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/svcgen/svcgen/catalog"
-	"github.com/svcgen/svcgen/compiler"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/grafana"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
@@ -106,18 +104,7 @@ func strictCheck(data []byte) error {
 
 func compileSrc(t *testing.T, src string) *catalog.Catalog {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "catalog.cue"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, diags, err := compiler.Compile(compiler.Config{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c == nil {
-		t.Fatalf("catalog does not compile: %v", diags)
-	}
-	return c
+	return compilertest.MustCompile(t, compilertest.One(src))
 }
 
 // edgeCatalog exercises what the examples do not: other metric and label

@@ -12,6 +12,8 @@ import (
 	networking "istio.io/api/networking/v1"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/compiler"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/examples"
 )
@@ -455,16 +457,8 @@ func TestConflictRuleMatchesProjection(t *testing.T) {
 }}
 services: c: {team: "web", tier: "low", image: "x/c:1"}
 `
-			dir := t.TempDir()
-			for name, text := range map[string]string{"base.cue": testBase, "services.cue": "package catalog\n\n" + services} {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			c, diags, err := compilerCompile(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
+			files := testFiles(services)
+			c, diags := compilertest.Compile(t, compiler.Config{}, files)
 			refused := false
 			for _, d := range diags {
 				if d.Rule == "mesh-host-conflict" {
@@ -475,7 +469,7 @@ services: c: {team: "web", tier: "low", image: "x/c:1"}
 			}
 			// Rebuild the model without the rule to compare projections.
 			if c == nil {
-				c = compileWithout(t, dir, "mesh-host-conflict")
+				c = compileWithout(t, files, "mesh-host-conflict")
 			}
 			a := c.Service("a")
 			one, two := a.Dependency("one"), a.Dependency("two")

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,8 +17,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler"
-	"github.com/svcgen/svcgen/compiler/check"
-	"github.com/svcgen/svcgen/compiler/diag"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/emitters/emit"
 )
 
@@ -130,13 +127,12 @@ teams: web: receivers: slack: {channel: "#web", apiURLFile: "/etc/slack"}
 // clause).
 func compileServices(t *testing.T, services string) *catalog.Catalog {
 	t.Helper()
-	dir := t.TempDir()
-	for name, text := range map[string]string{"base.cue": testBase, "services.cue": "package catalog\n\n" + services} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return compileDir(t, dir)
+	return compilertest.MustCompile(t, testFiles(services))
+}
+
+// testFiles is the catalog of testBase plus services.
+func testFiles(services string) map[string]string {
+	return map[string]string{"base.cue": testBase, "services.cue": "package catalog\n\n" + services}
 }
 
 func emitFiles(t *testing.T, c *catalog.Catalog) []emit.File {
@@ -418,22 +414,12 @@ func routeMatches(r *networking.HTTPRoute, namespace, caller string, headers map
 	return false
 }
 
-func compilerCompile(dir string) (*catalog.Catalog, diag.List, error) {
-	return compiler.Compile(compiler.Config{Dir: dir})
-}
-
-// compileWithout compiles dir with every rule but id.
-func compileWithout(t *testing.T, dir, id string) *catalog.Catalog {
+// compileWithout compiles files with every rule but id.
+func compileWithout(t *testing.T, files map[string]string, id string) *catalog.Catalog {
 	t.Helper()
-	var rules []*check.Rule
-	for _, r := range check.All() {
-		if r.ID != id {
-			rules = append(rules, r)
-		}
-	}
-	c, diags, err := compiler.Compile(compiler.Config{Dir: dir, Rules: rules})
-	if err != nil || c == nil {
-		t.Fatalf("compile without %s: %v %v", id, err, diags)
+	c, diags := compilertest.Compile(t, compiler.Config{Rules: compilertest.Without(id)}, files)
+	if c == nil {
+		t.Fatalf("compile without %s:\n%s", id, compilertest.Lines(diags))
 	}
 	return c
 }

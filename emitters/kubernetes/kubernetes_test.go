@@ -3,8 +3,6 @@ package kubernetes_test
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/svcgen/svcgen/catalog"
-	"github.com/svcgen/svcgen/compiler"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
 	"github.com/svcgen/svcgen/examples"
 )
@@ -52,19 +50,11 @@ func emitFiles(t *testing.T, c *catalog.Catalog) (map[string]*file, map[string][
 // (CUE fields of services:).
 func compileCatalog(t *testing.T, services string) *catalog.Catalog {
 	t.Helper()
-	dir := t.TempDir()
 	src := "package catalog\n\nsettings: {namespace: \"apps\", alerting: defaultReceiver: team: \"web\"}\n" +
 		"teams: web: receivers: slack: {channel: \"#web\", apiURLFile: \"/etc/slack\"}\n" +
 		"teams: web: receivers: pagerduty: routingKeyFile: \"/etc/pd\"\n" +
 		"services: {\n" + services + "\n}\n"
-	if err := os.WriteFile(filepath.Join(dir, "catalog.cue"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, diags, err := compiler.Compile(compiler.Config{Dir: dir})
-	if err != nil || c == nil {
-		t.Fatalf("compile: %v %v", err, diags)
-	}
-	return c
+	return compilertest.MustCompile(t, compilertest.One(src))
 }
 
 // TestExamples decodes every file of every example strictly and checks that

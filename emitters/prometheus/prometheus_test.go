@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"maps"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,7 +22,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/svcgen/svcgen/catalog"
-	"github.com/svcgen/svcgen/compiler"
+	"github.com/svcgen/svcgen/compiler/compilertest"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/prometheus"
 	"github.com/svcgen/svcgen/examples"
@@ -101,18 +99,7 @@ func emitFiles(t *testing.T, c *catalog.Catalog) map[string][]byte {
 // compileSrc compiles a one-file catalog.
 func compileSrc(t *testing.T, src string) *catalog.Catalog {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "catalog.cue"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, diags, err := compiler.Compile(compiler.Config{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c == nil {
-		t.Fatalf("catalog does not compile: %v", diags)
-	}
-	return c
+	return compilertest.MustCompile(t, compilertest.One(src))
 }
 
 // TestExamples checks every file of every example: the rules load as

@@ -15,7 +15,9 @@ import (
 // exit code 1, exactly the diagnostics in its "want" section on stderr, and
 // leave a populated output directory byte-identical. vet, the pre-commit
 // check, must refuse it with the same diagnostics on stdout. SVCGEN_UPDATE=1
-// rewrites the want sections (review them like code).
+// rewrites the want sections (review them like code). A section named
+// "mkfifo PATH" makes a named pipe, "symlink PATH" a symbolic link to the
+// section's text.
 func TestBadCatalogs(t *testing.T) {
 	paths, err := filepath.Glob("testdata/bad/*.txtar")
 	if err != nil {
@@ -36,6 +38,12 @@ func TestBadCatalogs(t *testing.T) {
 			for _, f := range ar.Files {
 				if f.Name == "want" {
 					want = f.Data
+					continue
+				}
+				if kind, name, ok := strings.Cut(f.Name, " "); ok {
+					// "mkfifo catalog/x.cue", "symlink catalog/x.cue" (the
+					// body is the target): files a txtar cannot hold.
+					makeSpecial(t, kind, filepath.Join(work, name), strings.TrimSpace(string(f.Data)))
 					continue
 				}
 				p := filepath.Join(work, f.Name)

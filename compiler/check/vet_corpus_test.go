@@ -1,27 +1,29 @@
-package cli
+package check_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
+	"github.com/svcgen/svcgen/compiler"
 	"github.com/svcgen/svcgen/compiler/check"
+	"github.com/svcgen/svcgen/compiler/diag"
 )
 
-// TestVetCorpus runs `svcgen vet` on every catalog of testdata/vet. The
-// corpus has a directory per rule, named after its ID, holding catalogs that
-// must trigger the rule and near misses (files named ok*.txtar) that must
-// pass clean. Each file holds a catalog under catalog/ and, in its "want"
-// section, exactly what vet prints (empty for a near miss). The exit code
-// follows: 1 when an unsuppressed error is printed, else 0, and 1 under
-// --strict when anything is. SVCGEN_UPDATE=1 rewrites the want sections
-// (review them like code).
+// TestVetCorpus compiles every catalog of testdata/vet in memory, with
+// every rule, as `svcgen vet` does. The corpus has a directory per rule,
+// named after its ID, holding catalogs that must trigger the rule and near
+// misses (files named ok*.txtar) that must pass clean. Each file holds a
+// catalog under catalog/ and, in its "want" section, exactly what vet
+// prints for it from the catalog's parent directory (empty for a near
+// miss). SVCGEN_UPDATE=1 rewrites the want sections (review them like
+// code).
 func TestVetCorpus(t *testing.T) {
 	dirs, err := filepath.Glob("testdata/vet/*")
 	if err != nil {
@@ -49,6 +51,7 @@ func TestVetCorpus(t *testing.T) {
 			}
 			total++
 			t.Run(rule+"/"+strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+				t.Parallel()
 				runVetCase(t, path, rule, nearMiss)
 			})
 		}
@@ -71,12 +74,11 @@ func TestVetCorpus(t *testing.T) {
 var findingLine = regexp.MustCompile(`^\S+:\d+:\d+: (error|warning): .* \[([a-z0-9-]+)\]$`)
 
 func runVetCase(t *testing.T, path, rule string, nearMiss bool) {
-	abs, _ := filepath.Abs(path)
 	ar, err := txtar.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	work := t.TempDir()
+	fsys := fstest.MapFS{}
 	var want []byte
 	for _, f := range ar.Files {
 		if f.Name == "want" {
@@ -86,38 +88,35 @@ func runVetCase(t *testing.T, path, rule string, nearMiss bool) {
 		if !strings.HasPrefix(f.Name, "catalog/") {
 			t.Fatalf("file %s is not under catalog/", f.Name)
 		}
-		p := filepath.Join(work, f.Name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
 	}
-	t.Chdir(work)
-	var stdout, stderr bytes.Buffer
-	code := Main([]string{"vet", "catalog"}, &stdout, &stderr)
+	c, diags, err := compiler.Compile(compiler.Config{FS: fsys, Dir: "catalog"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := diag.Write(&out, diags, diag.Text, ""); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
 
 	if os.Getenv("SVCGEN_UPDATE") != "" {
 		found := false
 		for i := range ar.Files {
 			if ar.Files[i].Name == "want" {
-				ar.Files[i].Data, found = stdout.Bytes(), true
+				ar.Files[i].Data, found = []byte(got), true
 			}
 		}
 		if !found {
-			ar.Files = append(ar.Files, txtar.File{Name: "want", Data: stdout.Bytes()})
+			ar.Files = append(ar.Files, txtar.File{Name: "want", Data: []byte(got)})
 		}
-		if err := os.WriteFile(abs, txtar.Format(ar), 0o644); err != nil {
+		if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		want = stdout.Bytes()
+		want = []byte(got)
 	}
-	if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
-		t.Errorf("stdout (-want +got):\n%s", diff)
-	}
-	if stderr.Len() != 0 {
-		t.Errorf("stderr: %s", stderr.String())
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("vet prints (-want +got):\n%s", diff)
 	}
 
 	errors, findings, ofRule := 0, 0, 0
@@ -140,21 +139,12 @@ func runVetCase(t *testing.T, path, rule string, nearMiss bool) {
 	case !nearMiss && ofRule == 0:
 		t.Errorf("no finding of %s", rule)
 	}
-	wantCode := ExitOK
-	if errors > 0 {
-		wantCode = ExitFindings
+	// vet exits 1 on an unsuppressed error, and does so exactly when the
+	// compiler returns no model; --strict also on a warning.
+	if diags.Errors() != errors || (c == nil) != (errors > 0) {
+		t.Errorf("%d errors and a model: %v, for %d errors printed", diags.Errors(), c != nil, errors)
 	}
-	if code != wantCode {
-		t.Errorf("exit code %d, want %d", code, wantCode)
-	}
-	// --strict fails on warnings too.
-	stdout.Reset()
-	code = Main([]string{"vet", "--strict", "catalog"}, &stdout, &stderr)
-	wantCode = ExitOK
-	if findings > 0 {
-		wantCode = ExitFindings
-	}
-	if code != wantCode {
-		t.Errorf("--strict: exit code %d, want %d", code, wantCode)
+	if diags.Errors()+diags.Warnings() != findings {
+		t.Errorf("%d errors and %d warnings, for %d findings printed", diags.Errors(), diags.Warnings(), findings)
 	}
 }
