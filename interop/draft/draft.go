@@ -244,10 +244,13 @@ func field(name string, v ast.Expr, note ...string) *ast.Field {
 	return f
 }
 
-// path is a: b: c: value (CUE's shorthand for nested single fields).
+// path is a: b: c: value (CUE's shorthand for nested single fields), with
+// the note above it.
 func path(names []string, v ast.Expr, note ...string) *ast.Field {
 	for i := len(names) - 1; i > 0; i-- {
-		v = ast.NewStruct(field(names[i], v))
+		s := ast.NewStruct(field(names[i], v))
+		s.Lbrace, s.Rbrace = token.NoPos, token.NoPos
+		v = s
 	}
 	return field(names[0], v, note...)
 }
