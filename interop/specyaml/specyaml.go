@@ -126,7 +126,8 @@ func (d Document) decode(n *yaml.Node, v any) error {
 	if err := n.Decode(v); err != nil {
 		var te *yaml.TypeError
 		if errors.As(err, &te) && len(te.Errors) > 0 {
-			return Errorf(Pos{File: d.File}, "%s", strings.Join(te.Errors, "; "))
+			// "line 4: cannot unmarshal !!seq into map[string]string"
+			return yamlError(d.File, errors.New(te.Errors[0]))
 		}
 		var pe *Error
 		if errors.As(err, &pe) {
@@ -156,7 +157,7 @@ func yamlError(file string, err error) error {
 }
 
 // checkKeys reports the first mapping key, at any depth, that t has no field
-// for. Fields named Pos of type Pos receive the node's position (see SetPos).
+// for.
 func checkKeys(file string, n *yaml.Node, t reflect.Type) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -275,7 +276,7 @@ func (x Number) Float() float64 {
 }
 
 // At is embedded in spec structs to record where they were written: the
-// struct's UnmarshalYAML calls Set (see Decode's use in the spec packages).
+// struct's UnmarshalYAML calls Set before decoding the rest.
 type At struct {
 	Line, Column int
 }
