@@ -68,7 +68,7 @@ func Import(specs []*Spec) *Result {
 			s.Note = append(s.Note, fmt.Sprintf("Imported from the Sloth spec %s.", sp.Pos))
 			if extra := otherLabels(sp.Labels); extra != "" {
 				s.Note = append(s.Note, "Sloth labels not carried over (the catalog labels every alert with cluster, service, team, tier, slo and severity): "+extra+".")
-				r.warnf(sp.Pos, "service %s: labels %s dropped: the catalog sets its own alert labels", sp.Service, extra)
+				r.warnf(sp.LabelsPos, "service %s: labels %s dropped: the catalog sets its own alert labels", sp.Service, extra)
 			}
 			s.Fields = []draft.Field{
 				{Name: "team", Value: team, Note: teamNote},

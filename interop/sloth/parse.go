@@ -34,7 +34,7 @@ func parseDoc(d specyaml.Document) (*Spec, error) {
 		if err := d.Decode(&s); err != nil {
 			return nil, err
 		}
-		out := &Spec{File: d.File, Pos: d.Pos(specyaml.KeyNode(d.Root, "service")), Service: s.Service, Labels: s.Labels, Plugins: chainPos(d.File, s.SLOPlugins)}
+		out := &Spec{File: d.File, Pos: d.Pos(specyaml.KeyNode(d.Root, "service")), LabelsPos: d.Pos(specyaml.KeyNode(d.Root, "labels")), Service: s.Service, Labels: s.Labels, Plugins: chainPos(d.File, s.SLOPlugins)}
 		for _, o := range s.SLOs {
 			slo := SLO{Pos: o.In(d.File), Name: o.Name, Description: o.Description, Objective: o.Objective, Plugins: chainPos(d.File, o.Plugins), Labels: o.Labels,
 				SLI: SLI{Pos: o.SLI.In(d.File)},
@@ -70,7 +70,7 @@ func parseDoc(d specyaml.Document) (*Spec, error) {
 		return nil, err
 	}
 	spec := specyaml.Field(d.Root, "spec")
-	out := &Spec{File: d.File, Pos: d.Pos(specyaml.KeyNode(spec, "service")), Service: c.Spec.Service, Labels: c.Spec.Labels, Plugins: chainPos(d.File, c.Spec.SLOPlugins)}
+	out := &Spec{File: d.File, Pos: d.Pos(specyaml.KeyNode(spec, "service")), LabelsPos: d.Pos(specyaml.KeyNode(spec, "labels")), Service: c.Spec.Service, Labels: c.Spec.Labels, Plugins: chainPos(d.File, c.Spec.SLOPlugins)}
 	for _, o := range c.Spec.SLOs {
 		slo := SLO{Pos: o.In(d.File), Name: o.Name, Description: o.Description, Objective: o.Objective, Plugins: chainPos(d.File, o.Plugins), Labels: o.Labels,
 			SLI: SLI{Pos: o.SLI.In(d.File)},

@@ -151,7 +151,7 @@ func TestWarnings(t *testing.T) {
 		got = append(got, w.Error())
 	}
 	want := []string{
-		`x.yml:2:1: service api: labels cost="x" dropped: the catalog sets its own alert labels`,
+		`x.yml:3:1: service api: labels cost="x" dropped: the catalog sets its own alert labels`,
 		"x.yml:7:5: SLO a: ticket_alert.disable dropped: the catalog always generates the ticket alert ErrorBudgetBurnSlow",
 		"x.yml:7:5: SLO a: alert name ApiA kept only as comments: the catalog names its alerts and sets their labels and annotations itself",
 	}

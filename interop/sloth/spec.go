@@ -164,10 +164,12 @@ type crdAlerting struct {
 
 // Spec is one Sloth service spec in either form.
 type Spec struct {
-	File    string
-	Pos     specyaml.Pos // the document's service field
-	Service string
-	Labels  map[string]string
+	File string
+	Pos  specyaml.Pos // the document's service field
+	// LabelsPos is where the labels are (or the document).
+	LabelsPos specyaml.Pos
+	Service   string
+	Labels    map[string]string
 	// Plugins is the position of a non-empty SLO plugin chain, if any.
 	Plugins *specyaml.Pos
 	SLOs    []SLO
