@@ -179,7 +179,7 @@ func exportSLO(c *catalog.Catalog, s *catalog.Service, o *catalog.SLO) ([]any, e
 		IndicatorRef:    name,
 		TimeWindow:      []TimeWindow{{Duration: shorthand(o.Period), IsRolling: &rolling}},
 		BudgetingMethod: "Occurrences",
-		Objectives:      []Objective{{DisplayName: o.Name, TargetPercent: &specyaml.Number{Text: o.Objective.String()}}},
+		Objectives:      []Objective{{DisplayName: o.Name, Target: &specyaml.Number{Text: o.Objective.Ratio()}}},
 	}}
 	slo.Metadata.Annotations = ann
 	team := c.Team(s.Team)
