@@ -3,6 +3,7 @@ package openslo
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,6 +92,10 @@ func Import(objs []*Object) *Result {
 		s.seen[d.Name] = true
 		s.slos = append(s.slos, d)
 	}
+	for _, name := range sortedNames(ix.byKind[KindDataSource]) {
+		o := ix.get(KindDataSource, name)
+		r.warnf(o.Pos, "DataSource %s (%s) not imported: the catalog's rules run in whichever Prometheus loads them", name, o.Value.(*DataSource).Spec.Type)
+	}
 	c := &draft.Catalog{From: "OpenSLO"}
 	teams := map[string]*draft.Team{}
 	for _, name := range sortedNames(services) {
@@ -154,6 +159,9 @@ func (r *Result) service(s *service, teams map[string]*draft.Team) *draft.Servic
 		tier = string(catalog.TierHigh)
 		tierNote = []string{draft.FillNote("OpenSLO has no tier: critical, high, medium or low.")}
 		r.fill("service %s: tier %q", s.name, tier)
+	}
+	if s.obj != nil {
+		r.droppedMetadata(s.obj, labels, "team", "owner", "tier")
 	}
 	d.Fields = []draft.Field{{Name: "team", Value: team, Note: teamNote}, {Name: "tier", Value: tier, Note: tierNote}}
 	if desc != "" {
@@ -249,7 +257,33 @@ func (r *Result) slo(ix *index, o *Object, x *SLO, s *service) *draft.SLO {
 		d.Fields = append(d.Fields, draft.Field{Name: "description", Value: sp.Description})
 	}
 	r.policies(ix, o, x, s)
+	r.droppedMetadata(o, x.Metadata.Labels)
+	if dn := sp.Objectives[0].DisplayName; dn != "" && dn != name && dn != x.Metadata.DisplayName {
+		r.warnf(o.atIndex(0, "spec", "objectives"), "SLO %s: objective displayName %q dropped: the catalog names the SLO %s", o.Name, dn, name)
+	}
 	return d
+}
+
+// droppedMetadata warns about a displayName and labels (other than keep)
+// that have no place in the catalog.
+func (r *Result) droppedMetadata(o *Object, labels map[string]Label, keep ...string) {
+	h := header(o.Value)
+	var parts []string
+	if h.Metadata.DisplayName != "" {
+		parts = append(parts, fmt.Sprintf("displayName %q", h.Metadata.DisplayName))
+	}
+	for _, k := range sortedNames(labels) {
+		if !slices.Contains(keep, k) {
+			parts = append(parts, fmt.Sprintf("label %s=%s", k, strings.Join(labels[k], ",")))
+		}
+	}
+	if len(parts) > 0 {
+		it := "it"
+		if len(parts) > 1 {
+			it = "them"
+		}
+		r.warnf(o.at("metadata"), "%s %s: %s dropped: the catalog has no field for %s", o.Kind, o.Name, strings.Join(parts, ", "), it)
+	}
 }
 
 // sliQueries returns a ratio metric's Prometheus queries as bad and total.
