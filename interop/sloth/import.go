@@ -56,6 +56,7 @@ func Import(specs []*Spec) *Result {
 			r.errorf(sp.Pos, "service %q: a catalog service name is a DNS label (lowercase letters, digits and '-', at most 63): rename it", sp.Service)
 			continue
 		}
+		r.Warnings = append(r.Warnings, sp.Dropped...)
 		if sp.Plugins != nil {
 			r.errorf(*sp.Plugins, "slo_plugins: Sloth SLO plugins rewrite the generated rules, which the catalog cannot express: remove the chain (and check its effect) before importing")
 		}

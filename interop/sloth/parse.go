@@ -71,6 +71,10 @@ func parseDoc(d specyaml.Document) (*Spec, error) {
 	}
 	spec := specyaml.Field(d.Root, "spec")
 	out := &Spec{File: d.File, Pos: d.Pos(specyaml.KeyNode(spec, "service")), LabelsPos: d.Pos(specyaml.KeyNode(spec, "labels")), Service: c.Spec.Service, Labels: c.Spec.Labels, Plugins: chainPos(d.File, c.Spec.SLOPlugins)}
+	if len(c.Metadata.Labels) > 0 || len(c.Metadata.Annotations) > 0 {
+		out.Dropped = append(out.Dropped, specyaml.Errorf(d.Pos(specyaml.KeyNode(d.Root, "metadata")),
+			"%s %s: metadata labels and annotations dropped: they label the Kubernetes object, which the catalog does not write", CRDKind, c.Metadata.Name))
+	}
 	for _, o := range c.Spec.SLOs {
 		slo := SLO{Pos: o.In(d.File), Name: o.Name, Description: o.Description, Objective: o.Objective, Plugins: chainPos(d.File, o.Plugins), Labels: o.Labels,
 			SLI: SLI{Pos: o.SLI.In(d.File)},

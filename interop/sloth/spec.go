@@ -166,6 +166,9 @@ type crdAlerting struct {
 type Spec struct {
 	File string
 	Pos  specyaml.Pos // the document's service field
+	// Dropped are warnings about parts of the document that have no
+	// catalog form.
+	Dropped []*specyaml.Error
 	// LabelsPos is where the labels are (or the document).
 	LabelsPos specyaml.Pos
 	Service   string
