@@ -11,6 +11,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/interop/draft"
+	"github.com/svcgen/svcgen/interop/promq"
 	"github.com/svcgen/svcgen/interop/specyaml"
 )
 
@@ -352,6 +353,10 @@ func (r *Result) query(ix *index, o *Object, h *MetricHolder, which string) (str
 	q = windowRE.ReplaceAllString(q, catalog.WindowPlaceholder)
 	if !strings.Contains(q, catalog.WindowPlaceholder) {
 		r.errorf(pos, "SLI %s: %s: the query has no {{.window}}: the catalog records every SLI over 5m … 3d, so write the range of its rate() as [{{.window}}]", o.Name, which)
+		return "", false
+	}
+	if msg := promq.Check(q); msg != "" {
+		r.errorf(pos, "SLI %s: %s: the query is %s", o.Name, which, msg)
 		return "", false
 	}
 	return q, true

@@ -219,6 +219,7 @@ func TestRefused(t *testing.T) {
 		{"raw", slo("  indicatorRef: s\n  budgetingMethod: Occurrences\n"+obj) + "---\n" + sli("  ratioMetric:\n    rawType: failure\n    raw:\n      metricSource:\n        type: Prometheus\n        spec:\n          query: x\n"), "SLI s: a raw (precomputed) ratio"},
 		{"datadog", slo("  indicatorRef: s\n  budgetingMethod: Occurrences\n"+obj) + "---\n" + sli(strings.ReplaceAll(goodTotal, "type: Prometheus", "type: Datadog")), "metric source type \"Datadog\""},
 		{"no window", slo("  indicatorRef: s\n  budgetingMethod: Occurrences\n"+obj) + "---\n" + sli(strings.ReplaceAll(goodTotal, "{{.window}}", "5m")), "the query has no {{.window}}"},
+		{"not PromQL", slo("  indicatorRef: s\n  budgetingMethod: Occurrences\n"+obj) + "---\n" + sli(strings.ReplaceAll(goodTotal, "sum(rate(t[", "sum(rate(t[[")), "SLI s: total: the query is not valid PromQL"},
 		{"missing SLI", slo("  indicatorRef: nope\n  budgetingMethod: Occurrences\n" + obj), "x.yaml:7:17: SLO a: indicatorRef nope: no SLI of that name"},
 		{"unknown field", slo("  indicatorRef: s\n  budgetingMethod: Occurrences\n  objectivs: []\n"), "x.yaml:9:3: unknown field \"objectivs\""},
 		{"no budgeting method", slo("  indicatorRef: s\n" + obj), "spec.budgetingMethod \"\": one of Occurrences, Timeslices, RatioTimeslices is required"},

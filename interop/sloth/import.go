@@ -8,6 +8,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/interop/draft"
+	"github.com/svcgen/svcgen/interop/promq"
 	"github.com/svcgen/svcgen/interop/specyaml"
 )
 
@@ -230,6 +231,10 @@ func (r *Result) query(pos specyaml.Pos, slo, field, q string) (string, bool) {
 	}
 	if !strings.Contains(q, catalog.WindowPlaceholder) {
 		r.errorf(pos, "SLO %s: sli.events.%s has no {{.window}}: the catalog records every SLI over 5m … 3d, so the query must take its range from {{.window}}", slo, field)
+		return "", false
+	}
+	if msg := promq.Check(q); msg != "" {
+		r.errorf(pos, "SLO %s: sli.events.%s is %s", slo, field, msg)
 		return "", false
 	}
 	return q, true

@@ -112,6 +112,8 @@ func TestRefused(t *testing.T) {
 		{"objective 100", head + "  - name: a\n    objective: 100\n" + events, "x.yml:5:16: SLO a: objective 100: an objective is strictly between 0 and 100"},
 		{"no window", head + "  - name: a\n    objective: 99\n    sli:\n      events:\n        error_query: sum(rate(e[5m]))\n        total_query: sum(rate(t[{{.window}}]))\n", "x.yml:7:7: SLO a: sli.events.error_query has no {{.window}}"},
 		{"other template", head + "  - name: a\n    objective: 99\n    sli:\n      events:\n        error_query: sum(rate(e{a=\"{{.Service}}\"}[{{.window}}]))\n        total_query: sum(rate(t[{{.window}}]))\n", "uses the template action {{.Service}}"},
+		{"not PromQL", head + "  - name: a\n    objective: 99\n    sli:\n      events:\n        error_query: sum(rate(e[{{.window}}])\n        total_query: sum(rate(t[{{.window}}]))\n", "x.yml:7:7: SLO a: sli.events.error_query is not valid PromQL with {{.window}} = 5m"},
+		{"range vector", head + "  - name: a\n    objective: 99\n    sli:\n      events:\n        error_query: e[{{.window}}]\n        total_query: sum(rate(t[{{.window}}]))\n", "x.yml:7:7: SLO a: sli.events.error_query is a range vector, not an instant vector"},
 		{"unknown field", head + "  - name: a\n    objectiv: 99\n", "x.yml:5:5: unknown field \"objectiv\""},
 		{"service name", "version: prometheus/v1\nservice: My_API\nslos: []\n", "x.yml:2:1: service \"My_API\": a catalog service name is a DNS label"},
 		{"version", "version: prometheus/v2\nservice: api\n", "x.yml:1:10: version \"prometheus/v2\""},
