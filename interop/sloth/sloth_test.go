@@ -164,3 +164,28 @@ func TestWarnings(t *testing.T) {
 		t.Errorf("errors %v, team %v", r.Errors, r.Catalog.Services[0].Fields[0].Value)
 	}
 }
+
+// TestMerge: specs of one service in several files (Sloth's multifile
+// layout) become one service with every SLO, in the order written.
+func TestMerge(t *testing.T) {
+	one := func(slo string) string {
+		return "version: prometheus/v1\nservice: api\nlabels:\n  team: web\nslos:\n  - name: " + slo + "\n    objective: 99\n" +
+			"    sli:\n      events:\n        error_query: sum(rate(e[{{.window}}]))\n        total_query: sum(rate(t[{{.window}}]))\n"
+	}
+	var specs []*sloth.Spec
+	for i, slo := range []string{"writes", "reads"} {
+		s, err := sloth.Parse("f"+string(rune('1'+i))+".yml", []byte(one(slo)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, s...)
+	}
+	r := sloth.Import(specs)
+	if len(r.Errors) > 0 || len(r.Catalog.Services) != 1 || len(r.Catalog.Teams) != 1 {
+		t.Fatalf("errors %v, %d services, %d teams", r.Errors, len(r.Catalog.Services), len(r.Catalog.Teams))
+	}
+	s := r.Catalog.Services[0]
+	if len(s.SLOs) != 2 || s.SLOs[0].Name != "writes" || s.SLOs[1].Name != "reads" {
+		t.Errorf("SLOs %v", s.SLOs)
+	}
+}
