@@ -101,7 +101,7 @@ errors or a failure of svcgen itself.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf("%v\nRun '%s --help' for usage.", err, cmd.CommandPath())
 	})
-	root.AddCommand(e.initCommand(), e.buildCommand(), e.vetCommand(), e.diffCommand(), e.explainCommand(), e.graphCommand(), e.versionCommand())
+	root.AddCommand(e.initCommand(), e.buildCommand(), e.vetCommand(), e.diffCommand(), e.explainCommand(), e.graphCommand(), e.importCommand(), e.exportCommand(), e.versionCommand())
 	return root
 }
 
