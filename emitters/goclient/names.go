@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // Naming conventions of the generated Go packages.
@@ -64,18 +65,22 @@ func PackageName(service string) string {
 	return name
 }
 
-// Per-dependency identifiers. Each is catalog.GoIdentifier of the dependency
+// Per-dependency identifiers. Each is conventions.GoIdentifier of the dependency
 // with a fixed prefix or suffix that none of the package's other names has
 // (Policy, Option, Error, Guard, Get, the With... options, durationBuckets,
 // options and the import resilience), so a dependency's names never clash
 // with them, and two dependencies' names clash only when their identifiers
 // do (which the compiler refuses).
-func policyFunc(d *catalog.Dependency) string { return catalog.GoIdentifier(d.Name) + "Policy" }
-func clientFunc(d *catalog.Dependency) string { return "New" + catalog.GoIdentifier(d.Name) + "Client" }
-func transportFunc(d *catalog.Dependency) string {
-	return "New" + catalog.GoIdentifier(d.Name) + "Transport"
+func policyFunc(d *catalog.Dependency) string { return conventions.GoIdentifier(d.Name) + "Policy" }
+func clientFunc(d *catalog.Dependency) string {
+	return "New" + conventions.GoIdentifier(d.Name) + "Client"
 }
-func guardFunc(d *catalog.Dependency) string { return "New" + catalog.GoIdentifier(d.Name) + "Guard" }
+func transportFunc(d *catalog.Dependency) string {
+	return "New" + conventions.GoIdentifier(d.Name) + "Transport"
+}
+func guardFunc(d *catalog.Dependency) string {
+	return "New" + conventions.GoIdentifier(d.Name) + "Guard"
+}
 
 // speaksHTTP reports whether the dependency gets an HTTP client; others get
 // a Guard.

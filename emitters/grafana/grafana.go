@@ -13,6 +13,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
 )
 
@@ -170,6 +171,6 @@ func (e *env) raw(metric string, s *catalog.Service) selector {
 // recorded selects one of an SLO's recorded series.
 func (e *env) recorded(name string, s *catalog.Service, o *catalog.SLO) selector {
 	return selector{metric: name, matchers: []matcher{
-		e.clusterMatcher(), eq(catalog.RecordLabelService, s.Name), eq(catalog.RecordLabelSLO, o.Name),
+		e.clusterMatcher(), eq(conventions.RecordLabelService, s.Name), eq(conventions.RecordLabelSLO, o.Name),
 	}}
 }

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // Layout of a service dashboard, in grid units (24 across).
@@ -30,18 +31,18 @@ func (e *env) serviceDashboard(s *catalog.Service) (dashboard.Dashboard, error) 
 	if s.Description != "" {
 		desc = s.Description + " " + desc
 	}
-	d := e.newBoard(s.Name, catalog.DashboardUID(s.Name), desc,
-		[]string{catalog.DashboardTag, catalog.DashboardTeamTag(s.Team), catalog.DashboardTierTag(s.Tier)},
+	d := e.newBoard(s.Name, conventions.DashboardUID(s.Name), desc,
+		[]string{conventions.DashboardTag, conventions.DashboardTeamTag(s.Team), conventions.DashboardTierTag(string(s.Tier))},
 		// Not in the picked cluster: this lists the clusters to pick from.
 		"label_values("+selector{MetricUp, []matcher{eq(e.m.ServiceLabel, s.Name)}}.instant().text+", "+labelCluster+")")
 	d.b.Time("now-6h", "now")
 	d.b.Link(link{
 		title: OverviewTitle, tooltip: "Every SLO of the catalog, worst first",
-		url: catalog.OverviewDashboardURL(""), icon: "dashboard", keepContext: true,
+		url: conventions.OverviewDashboardURL(""), icon: "dashboard", keepContext: true,
 	}.builder())
 	d.b.Link(withoutPlacement(dashboard.NewDashboardLinkBuilder("Team " + s.Team).
 		Type(dashboard.DashboardLinkTypeDashboards).
-		Tags([]string{catalog.DashboardTag, catalog.DashboardTeamTag(s.Team)}).
+		Tags([]string{conventions.DashboardTag, conventions.DashboardTeamTag(s.Team)}).
 		Icon("dashboard").
 		Tooltip("Dashboards of the services of team " + s.Team).
 		AsDropdown(true).KeepTime(true).IncludeVars(true).TargetBlank(false)))
@@ -75,7 +76,7 @@ func availabilitySLO(s *catalog.Service) *catalog.SLO {
 func (e *env) goldenSignals(d *board, s *catalog.Service) error {
 	d.row("Golden signals")
 	m := e.m
-	short := catalog.CurrentBurnWindow
+	short := conventions.CurrentBurnWindow
 	errRatio := s.Alerting.ErrorRate
 	errLine := ratioFloat(errRatio)
 
@@ -87,10 +88,10 @@ func (e *env) goldenSignals(d *board, s *catalog.Service) error {
 	var source string
 	if o := availabilitySLO(s); o != nil {
 		rateSeries = []series{
-			{e.recorded(catalog.RecordSLITotalRate(short), s, o).instant(), "requests"},
-			{e.recorded(catalog.RecordSLIErrorRate(short), s, o).instant(), "errors (" + m.StatusLabel + " =~ " + m.ErrorStatus + ")"},
+			{e.recorded(conventions.RecordSLITotalRate(catalog.FormatDuration(short)), s, o).instant(), "requests"},
+			{e.recorded(conventions.RecordSLIErrorRate(catalog.FormatDuration(short)), s, o).instant(), "errors (" + m.StatusLabel + " =~ " + m.ErrorStatus + ")"},
 		}
-		ratio = e.recorded(catalog.RecordSLIErrorRatio(short), s, o).instant()
+		ratio = e.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(short)), s, o).instant()
 		source = "over " + catalog.FormatDuration(short) + " windows, from the recording rules of the " + o.Name + " SLO"
 	} else {
 		all := e.raw(m.Requests, s)
@@ -111,7 +112,7 @@ func (e *env) goldenSignals(d *board, s *catalog.Service) error {
 	d.graph(graph{
 		title: "Error ratio",
 		description: "Share of requests to " + s.Name + " that failed (" + m.StatusLabel + " =~ " + m.ErrorStatus + "), " + source +
-			". No value while there is no traffic. The line is the " + string(s.Tier) + " tier's limit: " + catalog.AlertHighErrorRate +
+			". No value while there is no traffic. The line is the " + string(s.Tier) + " tier's limit: " + conventions.AlertHighErrorRate +
 			" pages when it stays above " + errRatio.String() + " %.",
 		unit: units.PercentUnit, decimals: percentDecimals(errRatio),
 		series: []series{{ratio, "error ratio"}},
@@ -140,7 +141,7 @@ func (e *env) goldenSignals(d *board, s *catalog.Service) error {
 		sloText = append(sloText, "the "+o.Name+" SLO counts requests slower than "+catalog.FormatDuration(o.Threshold)+" as bad ("+color+")")
 	}
 	lines = append(lines, line{s.Alerting.Latency.Seconds(), colorWarning})
-	latDesc := "Latency quantiles of " + s.Name + " from " + m.Duration + ". Lines: " + catalog.AlertHighLatency +
+	latDesc := "Latency quantiles of " + s.Name + " from " + m.Duration + ". Lines: " + conventions.AlertHighLatency +
 		" warns when p95 stays above " + catalog.FormatDuration(s.Alerting.Latency) + " (orange)"
 	if len(sloText) > 0 {
 		latDesc += "; " + strings.Join(sloText, "; ")
@@ -210,7 +211,7 @@ func (e *env) sloRow(d *board, s *catalog.Service, o *catalog.SLO) {
 	period := catalog.FormatDuration(o.Period)
 	d.row("SLO " + o.Name + ": " + describe(s, o))
 	budget := o.ErrorBudget()
-	periodRatio := catalog.RecordSLIErrorRatio(o.Period)
+	periodRatio := conventions.RecordSLIErrorRatio(catalog.FormatDuration(o.Period))
 	noEvents := "No events in " + period
 
 	d.stat(single{
@@ -225,12 +226,12 @@ func (e *env) sloRow(d *board, s *catalog.Service, o *catalog.SLO) {
 	})
 	d.gauge(single{
 		title: "Error budget left",
-		description: "Share of the " + period + " error budget left (" + catalog.RecordBudgetRemaining + "): the budget is " + budget.String() +
-			" % of events: " + catalog.FormatDuration(budgetTime(o)) + " with every event bad. " + catalog.AlertBudgetLow +
+		description: "Share of the " + period + " error budget left (" + conventions.RecordBudgetRemaining + "): the budget is " + budget.String() +
+			" % of events: " + catalog.FormatDuration(budgetTime(o)) + " with every event bad. " + conventions.AlertBudgetLow +
 			" warns below " + percentText(budgetWarnLeft) + " % (orange: slow down risky changes) and pages below " + percentText(budgetCriticalLeft) +
 			" % (red: freeze deploys except fixes). Negative when overspent; no value while the period has seen no events.",
 		unit: units.PercentUnit, decimals: 1,
-		series:  series{e.recorded(catalog.RecordBudgetRemaining, s, o).instant(), ""},
+		series:  series{e.recorded(conventions.RecordBudgetRemaining, s, o).instant(), ""},
 		base:    colorCritical,
 		lines:   []line{{budgetCriticalLeft, colorWarning}, {budgetWarnLeft, colorOK}},
 		noValue: noEvents, min: ptr(0.0), max: ptr(1.0), width: sloStatWidth, height: graphHeight,
@@ -238,7 +239,7 @@ func (e *env) sloRow(d *board, s *catalog.Service, o *catalog.SLO) {
 
 	// The burn rate over each alert's long window, and the current (5m) one.
 	budgetNum := num(ratioFloat(budget))
-	burn := []series{{e.recorded(catalog.RecordCurrentBurnRate, s, o).instant(), catalog.FormatDuration(catalog.CurrentBurnWindow)}}
+	burn := []series{{e.recorded(conventions.RecordCurrentBurnRate, s, o).instant(), catalog.FormatDuration(conventions.CurrentBurnWindow)}}
 	var lines []line
 	var pages, tickets []string
 	seen := map[time.Duration]bool{}
@@ -246,7 +247,7 @@ func (e *env) sloRow(d *board, s *catalog.Service, o *catalog.SLO) {
 		f := a.Factor(o.Period)
 		fv, _ := f.Float64()
 		pair := formatRat(f) + "× (" + catalog.FormatDuration(a.Long) + " and " + catalog.FormatDuration(a.Short) + ")"
-		if a.Severity == catalog.SeverityCritical {
+		if a.Severity == conventions.SeverityCritical {
 			lines = append(lines, line{fv, colorCritical})
 			pages = append(pages, pair)
 		} else {
@@ -255,15 +256,15 @@ func (e *env) sloRow(d *board, s *catalog.Service, o *catalog.SLO) {
 		}
 		if !seen[a.Long] {
 			seen[a.Long] = true
-			burn = append(burn, series{div(e.recorded(catalog.RecordSLIErrorRatio(a.Long), s, o).instant(), budgetNum), catalog.FormatDuration(a.Long)})
+			burn = append(burn, series{div(e.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(a.Long)), s, o).instant(), budgetNum), catalog.FormatDuration(a.Long)})
 		}
 	}
 	d.graph(graph{
 		title: "Burn rate",
 		description: "How fast the " + o.Name + " SLO spends its error budget: the error ratio over a window divided by the budget (" +
 			budget.String() + " %); at 1× the budget lasts exactly the " + period + " period. Series: the current rate (" +
-			catalog.RecordCurrentBurnRate + ") and each alert's long window. Lines: an alert fires when both its long and its short window burn faster — " +
-			catalog.AlertBurnPage + " pages at " + strings.Join(pages, " or ") + " (red), " + catalog.AlertBurnTicket + " opens a ticket at " +
+			conventions.RecordCurrentBurnRate + ") and each alert's long window. Lines: an alert fires when both its long and its short window burn faster — " +
+			conventions.AlertBurnPage + " pages at " + strings.Join(pages, " or ") + " (red), " + conventions.AlertBurnTicket + " opens a ticket at " +
 			strings.Join(tickets, " or ") + " (orange). No value while a window has seen no events.",
 		unit: "suffix:×", decimals: 2,
 		series: burn, lines: lines, softMax: 1.1 * maxLine(lines),
@@ -276,9 +277,9 @@ func (e *env) sloRow(d *board, s *catalog.Service, o *catalog.SLO) {
 func (e *env) dependencies(d *board, s *catalog.Service) {
 	d.row("Dependencies (generated client)")
 	client := func(metric string) selector { return e.raw(metric, s) }
-	calls := client(catalog.ClientRequests)
-	failed := calls.with(re(catalog.ClientLabelOutcome, alternatives(failedOutcomes)))
-	dep := catalog.ClientLabelDependency
+	calls := client(conventions.ClientRequests)
+	failed := calls.with(re(conventions.ClientLabelOutcome, alternatives(failedOutcomes)))
+	dep := conventions.ClientLabelDependency
 	byDep := "{{" + dep + "}}"
 	// Every description says where the numbers come from.
 	gen := s.Name + "'s generated client (go/" + s.Name + ")"
@@ -304,13 +305,13 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 		description: "Failed calls per second by dependency and by what failed them, as " + gen +
 			" counts them: an error response or transport error, a timeout, an open circuit breaker, a full bulkhead." + exports,
 		unit: units.RequestsPerSecond, decimals: 2,
-		series: []series{{sum(rate(failed), dep, catalog.ClientLabelOutcome), byDep + ": {{" + catalog.ClientLabelOutcome + "}}"}},
+		series: []series{{sum(rate(failed), dep, conventions.ClientLabelOutcome), byDep + ": {{" + conventions.ClientLabelOutcome + "}}"}},
 		legend: legendList, hideZeros: true, width: third, height: graphHeight,
 	})
 
-	breaker := client(catalog.ClientBreakerState)
-	open := breaker.with(eq(catalog.ClientLabelState, catalog.ClientStateOpen))
-	halfOpen := breaker.with(eq(catalog.ClientLabelState, catalog.ClientStateHalfOpen))
+	breaker := client(conventions.ClientBreakerState)
+	open := breaker.with(eq(conventions.ClientLabelState, conventions.ClientStateOpen))
+	halfOpen := breaker.with(eq(conventions.ClientLabelState, conventions.ClientStateHalfOpen))
 	var breakers []string
 	for _, x := range s.Dependencies {
 		breakers = append(breakers, x.Name+" opens at "+x.Breaker.Describe()+" failing and half-opens after "+catalog.FormatDuration(x.Breaker.OpenFor))
@@ -320,7 +321,7 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 		description: "State of the circuit breaker in " + gen + " to each dependency: the worst over the service's pods, " +
 			"each of which has its own breaker. " + strings.Join(breakers, "; ") + "." + exports,
 		series: []series{{aggregate("max",
-			binary("+", binary("*", num(2), open.instant(), ""), halfOpen.instant(), "ignoring("+catalog.ClientLabelState+")"), dep), byDep}},
+			binary("+", binary("*", num(2), open.instant(), ""), halfOpen.instant(), "ignoring("+conventions.ClientLabelState+")"), dep), byDep}},
 		states: []state{
 			{0, "closed", colorOK},
 			{1, "half-open", colorHalfOpen},
@@ -333,7 +334,7 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 		description: "Calls per second the bulkhead of " + gen + " refused, by dependency: more calls were in flight than it admits (" +
 			bulkheads(s) + ")." + exports,
 		unit: units.RequestsPerSecond, decimals: 2,
-		series: []series{{sum(rate(client(catalog.ClientBulkheadRejections)), dep), byDep}},
+		series: []series{{sum(rate(client(conventions.ClientBulkheadRejections)), dep), byDep}},
 		legend: legendList, hideZeros: true, width: third, height: graphHeight,
 	})
 	d.graph(graph{
@@ -341,14 +342,14 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 		description: "Retries per second by " + gen + ", by dependency. It retries only where it owns the retries; " +
 			"the mesh retries the others, unseen by the client (" + retryOwners(s) + ")." + exports,
 		unit: units.RequestsPerSecond, decimals: 2,
-		series: []series{{sum(rate(client(catalog.ClientRetries)), dep), byDep}},
+		series: []series{{sum(rate(client(conventions.ClientRetries)), dep), byDep}},
 		legend: legendList, hideZeros: true, width: third, height: graphHeight,
 	})
 
 	// Latency per dependency, against its timeouts.
 	width := uint32(24 / min(len(s.Dependencies), 4))
 	for _, x := range s.Dependencies {
-		bucket := client(catalog.ClientRequestDuration + "_bucket").with(eq(dep, x.Name))
+		bucket := client(conventions.ClientRequestDuration + "_bucket").with(eq(dep, x.Name))
 		var lat []series
 		for _, q := range quantiles {
 			lat = append(lat, series{call("histogram_quantile", num(q.q), sum(rate(bucket), "le")), q.legend})
@@ -365,7 +366,7 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 		if callee := e.c.Callee(x); callee != nil {
 			g.links = []link{{
 				title: callee.Name + " dashboard", tooltip: "The dashboard of " + callee.Name,
-				url: catalog.DashboardURL("", callee.Name), icon: "dashboard", keepContext: true,
+				url: conventions.DashboardURL("", callee.Name), icon: "dashboard", keepContext: true,
 			}}
 		}
 		d.graph(g)

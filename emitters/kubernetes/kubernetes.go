@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/yamlenc"
 )
@@ -133,10 +134,10 @@ func objectMeta(c *catalog.Catalog, name string, labels map[string]string) metav
 // serviceLabels are the labels of every object of s.
 func serviceLabels(s *catalog.Service) map[string]string {
 	return map[string]string{
-		catalog.LabelName: s.Name,
-		LabelManagedBy:    ManagedBy,
-		LabelTeam:         s.Team,
-		LabelTier:         string(s.Tier),
+		conventions.LabelName: s.Name,
+		LabelManagedBy:        ManagedBy,
+		LabelTeam:             s.Team,
+		LabelTier:             string(s.Tier),
 	}
 }
 
@@ -144,7 +145,7 @@ func serviceLabels(s *catalog.Service) map[string]string {
 // service's and the subset.
 func workloadLabels(s *catalog.Service, w catalog.Workload) map[string]string {
 	l := serviceLabels(s)
-	l[catalog.LabelVersion] = w.Version
+	l[conventions.LabelVersion] = w.Version
 	return l
 }
 
@@ -164,5 +165,5 @@ func podLabels(s *catalog.Service, w catalog.Workload) map[string]string {
 // Deployment (Kubernetes refuses to change a Deployment's selector), so it
 // holds only the service name and the subset.
 func selector(s *catalog.Service, w catalog.Workload) map[string]string {
-	return map[string]string{catalog.LabelName: s.Name, catalog.LabelVersion: w.Version}
+	return map[string]string{conventions.LabelName: s.Name, conventions.LabelVersion: w.Version}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/yamlenc"
 )
@@ -263,11 +264,11 @@ func (sr *serviceRules) alertFor(d time.Duration) time.Duration {
 // alertLabels are the labels every alert of the service carries.
 func (sr *serviceRules) alertLabels(severity string, extra ...string) map[string]string {
 	l := make(map[string]string, 5+len(extra)/2)
-	l[catalog.AlertLabelService] = sr.s.Name
-	l[catalog.AlertLabelTeam] = sr.s.Team
-	l[catalog.AlertLabelTier] = string(sr.s.Tier)
-	l[catalog.AlertLabelSeverity] = severity
-	l[catalog.AlertLabelCluster] = sr.env.c.Settings.Cluster
+	l[conventions.AlertLabelService] = sr.s.Name
+	l[conventions.AlertLabelTeam] = sr.s.Team
+	l[conventions.AlertLabelTier] = string(sr.s.Tier)
+	l[conventions.AlertLabelSeverity] = severity
+	l[conventions.AlertLabelCluster] = sr.env.c.Settings.Cluster
 	for i := 0; i+1 < len(extra); i += 2 {
 		l[extra[i]] = extra[i+1]
 	}
@@ -281,7 +282,7 @@ func (sr *serviceRules) annotations(summary, description string) map[string]stri
 		"summary":     summary,
 		"description": description,
 		"runbook_url": sr.s.Runbook,
-		"dashboard":   catalog.DashboardURL(sr.env.c.Settings.Links.Grafana, sr.s.Name),
+		"dashboard":   conventions.DashboardURL(sr.env.c.Settings.Links.Grafana, sr.s.Name),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // signalAlerts builds the golden-signal alerts of the service from its tier's
@@ -15,44 +16,44 @@ func (sr *serviceRules) signalAlerts() signalAlerts {
 	s, e := sr.s, sr.env
 	svc := sr.serviceSel().String()
 	down := &alertSpec{
-		name:        catalog.AlertServiceDown,
+		name:        conventions.AlertServiceDown,
 		expr:        binary(parser.EQLC, selector("up", sr.serviceSel()), num(0)),
 		forDur:      sr.alertFor(forServiceDown),
-		labels:      sr.alertLabels(catalog.SeverityCritical),
+		labels:      sr.alertLabels(conventions.SeverityCritical),
 		annotations: sr.annotations(s.Name+": a target is down", ""),
 		templates:   map[string]string{"description": sr.downDescription("{{ $labels.instance }}")},
 	}
 	errRatio := s.Alerting.ErrorRate
 	errors := &alertSpec{
-		name: catalog.AlertHighErrorRate,
+		name: conventions.AlertHighErrorRate,
 		expr: binary(parser.GTR,
 			binary(parser.DIV,
 				sum(overRange(fnRate, sr.requests(true), goldenWindow)),
 				sum(overRange(fnRate, sr.requests(false), goldenWindow))),
 			decimalNum(errRatio.Ratio())),
 		forDur: sr.alertFor(forHighErrorRate),
-		labels: sr.alertLabels(catalog.SeverityCritical),
+		labels: sr.alertLabels(conventions.SeverityCritical),
 		annotations: sr.annotations(s.Name+": more than "+errRatio.String()+" % of requests fail",
 			"More than "+errRatio.String()+" % of the requests to "+s.Name+" have failed ("+e.errorRe.String()+
 				") over "+catalog.FormatDuration(goldenWindow)+" windows for "+catalog.FormatDuration(sr.alertFor(forHighErrorRate))+"."),
 	}
 	latency := &alertSpec{
-		name: catalog.AlertHighLatency,
+		name: conventions.AlertHighLatency,
 		expr: binary(parser.GTR,
 			call(fnHistogramQuantile, num(latencyQuantile),
 				aggregate(parser.SUM, overRange(fnRate, selector(e.bucket, sr.serviceSel()), goldenWindow), "le")),
 			num(seconds(s.Alerting.Latency))),
 		forDur: sr.alertFor(forHighLatency),
-		labels: sr.alertLabels(catalog.SeverityWarning),
+		labels: sr.alertLabels(conventions.SeverityWarning),
 		annotations: sr.annotations(s.Name+": p95 latency above "+catalog.FormatDuration(s.Alerting.Latency),
 			"The 95th percentile latency of "+s.Name+" has been above "+catalog.FormatDuration(s.Alerting.Latency)+
 				" for "+catalog.FormatDuration(sr.alertFor(forHighLatency))+"."),
 	}
 	absent := &alertSpec{
-		name:       catalog.AlertSLIAbsent,
+		name:       conventions.AlertSLIAbsent,
 		expr:       call(fnAbsent, sr.requests(false)),
 		forDur:     sr.alertFor(forAbsent),
-		labels:     sr.alertLabels(catalog.SeverityWarning),
+		labels:     sr.alertLabels(conventions.SeverityWarning),
 		exprLabels: map[string]string{e.m.ServiceLabel: s.Name},
 		annotations: sr.annotations(s.Name+" exports no "+e.m.Requests,
 			"No "+e.m.Requests+" series with "+svc+" for "+catalog.FormatDuration(sr.alertFor(forAbsent))+
@@ -85,14 +86,14 @@ func (sr *serviceRules) breaker(d *catalog.Dependency) *breakerAlert {
 	s, e := sr.s, sr.env
 	bridge := breakerBridge(d)
 	forDur := sr.alertFor(d.Breaker.OpenFor + bridge + time.Minute)
-	state := selector(catalog.ClientBreakerState,
-		sr.serviceSel(), eq(catalog.ClientLabelDependency, d.Name), eq(catalog.ClientLabelState, catalog.BreakerOpen))
+	state := selector(conventions.ClientBreakerState,
+		sr.serviceSel(), eq(conventions.ClientLabelDependency, d.Name), eq(conventions.ClientLabelState, conventions.ClientStateOpen))
 	callee := d.Name
 	if d.Kind == catalog.KindInternal {
 		callee = d.Service
 	}
 	return &breakerAlert{dep: d, spec: &alertSpec{
-		name: catalog.AlertBreakerOpen,
+		name: conventions.AlertBreakerOpen,
 		expr: binary(parser.EQLC,
 			aggregate(parser.MAX, overRange(fnMaxOverTime, state, bridge)),
 			num(1)),
@@ -122,7 +123,7 @@ func breakerSeverity(c *catalog.Catalog, s *catalog.Service, d *catalog.Dependen
 		tier = callee.Tier
 	}
 	if tier == catalog.TierCritical || tier == catalog.TierHigh {
-		return catalog.SeverityCritical
+		return conventions.SeverityCritical
 	}
-	return catalog.SeverityWarning
+	return conventions.SeverityWarning
 }

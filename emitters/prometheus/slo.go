@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // sloRules are the recording and alerting rules of one SLO.
@@ -68,8 +69,8 @@ func (sr *serviceRules) slo(o *catalog.SLO) (*sloRules, error) {
 		sr:     sr,
 		slo:    o,
 		budget: o.ErrorBudget().Rat(),
-		match:  []*labels.Matcher{eq(catalog.RecordLabelService, sr.s.Name), eq(catalog.RecordLabelSLO, o.Name)},
-		lbls:   map[string]string{catalog.RecordLabelService: sr.s.Name, catalog.RecordLabelSLO: o.Name},
+		match:  []*labels.Matcher{eq(conventions.RecordLabelService, sr.s.Name), eq(conventions.RecordLabelSLO, o.Name)},
+		lbls:   map[string]string{conventions.RecordLabelService: sr.s.Name, conventions.RecordLabelSLO: o.Name},
 	}
 	if o.SLI != nil {
 		c, err := sr.env.parseCustom(o.SLI)
@@ -82,8 +83,8 @@ func (sr *serviceRules) slo(o *catalog.SLO) (*sloRules, error) {
 		f := a.Factor(o.Period)
 		so.pairs = append(so.pairs, burnPair{BurnAlert: a, factor: f, threshold: new(big.Rat).Mul(f, so.budget)})
 	}
-	so.page = so.burnAlert(catalog.SeverityCritical)
-	so.ticket = so.burnAlert(catalog.SeverityWarning)
+	so.page = so.burnAlert(conventions.SeverityCritical)
+	so.ticket = so.burnAlert(conventions.SeverityWarning)
 	for _, p := range budgetPolicy {
 		so.budgetLow = append(so.budgetLow, so.budgetAlert(p.left, p.percent, p.severity, p.action))
 	}
@@ -141,7 +142,7 @@ func (so *sloRules) errorExpr(w time.Duration) parser.Expr {
 		return binary(parser.LOR, sum(so.custom.errors[w]), call(fnVector, num(0)))
 	case so.slo.Kind == catalog.SLOLatency:
 		good := sum(overRange(fnRate, selector(e.bucket, sr.serviceSel(), leMatcher(seconds(so.slo.Threshold))), w))
-		return ignoring(parser.SUB, so.recorded(catalog.RecordSLITotalRate(w)), good, catalog.RecordLabelService, catalog.RecordLabelSLO)
+		return ignoring(parser.SUB, so.recorded(conventions.RecordSLITotalRate(catalog.FormatDuration(w))), good, conventions.RecordLabelService, conventions.RecordLabelSLO)
 	}
 	return binary(parser.LOR, sum(overRange(fnRate, sr.requests(true), w)), call(fnVector, num(0)))
 }
@@ -173,31 +174,31 @@ func (so *sloRules) rules() []rulefmt.Rule {
 	rs := make([]rulefmt.Rule, 0, 3*len(windows)+12)
 	for _, w := range windows {
 		rs = append(rs,
-			record(catalog.RecordSLITotalRate(w), so.totalExpr(w), so.lbls),
-			record(catalog.RecordSLIErrorRate(w), so.errorExpr(w), so.lbls),
-			record(catalog.RecordSLIErrorRatio(w), so.ratio(catalog.RecordSLIErrorRate(w), catalog.RecordSLITotalRate(w)), so.lbls))
+			record(conventions.RecordSLITotalRate(catalog.FormatDuration(w)), so.totalExpr(w), so.lbls),
+			record(conventions.RecordSLIErrorRate(catalog.FormatDuration(w)), so.errorExpr(w), so.lbls),
+			record(conventions.RecordSLIErrorRatio(catalog.FormatDuration(w)), so.ratio(conventions.RecordSLIErrorRate(catalog.FormatDuration(w)), conventions.RecordSLITotalRate(catalog.FormatDuration(w))), so.lbls))
 	}
 	// The period, from the 5m rates (see sloRules).
 	step := num(seconds(so.sr.interval))
 	short := windows[0]
 	rs = append(rs,
-		record(catalog.RecordSLITotalIncrease(o.Period),
-			binary(parser.MUL, overRange(fnSumOverTime, so.recorded(catalog.RecordSLITotalRate(short)), o.Period), step), so.lbls),
-		record(catalog.RecordSLIErrorIncrease(o.Period),
-			binary(parser.MUL, overRange(fnSumOverTime, so.recorded(catalog.RecordSLIErrorRate(short)), o.Period), step), so.lbls),
-		record(catalog.RecordSLIErrorRatio(o.Period),
-			so.ratio(catalog.RecordSLIErrorIncrease(o.Period), catalog.RecordSLITotalIncrease(o.Period)), so.lbls))
+		record(conventions.RecordSLITotalIncrease(catalog.FormatDuration(o.Period)),
+			binary(parser.MUL, overRange(fnSumOverTime, so.recorded(conventions.RecordSLITotalRate(catalog.FormatDuration(short))), o.Period), step), so.lbls),
+		record(conventions.RecordSLIErrorIncrease(catalog.FormatDuration(o.Period)),
+			binary(parser.MUL, overRange(fnSumOverTime, so.recorded(conventions.RecordSLIErrorRate(catalog.FormatDuration(short))), o.Period), step), so.lbls),
+		record(conventions.RecordSLIErrorRatio(catalog.FormatDuration(o.Period)),
+			so.ratio(conventions.RecordSLIErrorIncrease(catalog.FormatDuration(o.Period)), conventions.RecordSLITotalIncrease(catalog.FormatDuration(o.Period))), so.lbls))
 	// Metadata.
 	rs = append(rs,
-		record(catalog.RecordObjective, call(fnVector, decimalNum(o.Objective.Ratio())), so.lbls),
-		record(catalog.RecordErrorBudget, call(fnVector, so.budgetNum()), so.lbls),
-		record(catalog.RecordPeriodDays, call(fnVector, num(float64(o.Period/catalog.Day))), so.lbls),
-		record(catalog.RecordBudgetRemaining,
-			binary(parser.SUB, num(1), binary(parser.DIV, so.recorded(catalog.RecordSLIErrorRatio(o.Period)), so.budgetNum())), so.lbls),
-		record(catalog.RecordCurrentBurnRate,
-			binary(parser.DIV, so.recorded(catalog.RecordSLIErrorRatio(catalog.CurrentBurnWindow)), so.budgetNum()), so.lbls),
-		record(catalog.RecordPeriodBurnRate,
-			binary(parser.DIV, so.recorded(catalog.RecordSLIErrorRatio(o.Period)), so.budgetNum()), so.lbls))
+		record(conventions.RecordObjective, call(fnVector, decimalNum(o.Objective.Ratio())), so.lbls),
+		record(conventions.RecordErrorBudget, call(fnVector, so.budgetNum()), so.lbls),
+		record(conventions.RecordPeriodDays, call(fnVector, num(float64(o.Period/catalog.Day))), so.lbls),
+		record(conventions.RecordBudgetRemaining,
+			binary(parser.SUB, num(1), binary(parser.DIV, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(o.Period))), so.budgetNum())), so.lbls),
+		record(conventions.RecordCurrentBurnRate,
+			binary(parser.DIV, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(conventions.CurrentBurnWindow))), so.budgetNum()), so.lbls),
+		record(conventions.RecordPeriodBurnRate,
+			binary(parser.DIV, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(o.Period))), so.budgetNum()), so.lbls))
 	rs = append(rs, so.page.rule(), so.ticket.rule())
 	for _, a := range so.budgetLow {
 		rs = append(rs, a.rule())
@@ -215,7 +216,7 @@ func (so *sloRules) guard(w time.Duration) parser.Expr {
 		return nil
 	}
 	return binary(parser.GTE,
-		binary(parser.MUL, so.recorded(catalog.RecordSLITotalRate(w)), num(seconds(w))),
+		binary(parser.MUL, so.recorded(conventions.RecordSLITotalRate(catalog.FormatDuration(w))), num(seconds(w))),
 		num(float64(so.slo.MinRequests)))
 }
 
@@ -236,8 +237,8 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 		}
 		thr := ratNum(p.threshold)
 		conds := []parser.Expr{
-			binary(parser.GTR, so.recorded(catalog.RecordSLIErrorRatio(p.Long)), thr),
-			binary(parser.GTR, so.recorded(catalog.RecordSLIErrorRatio(p.Short)), thr),
+			binary(parser.GTR, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(p.Long))), thr),
+			binary(parser.GTR, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(p.Short))), thr),
 		}
 		if g := so.guard(p.Long); g != nil {
 			conds = append(conds, g)
@@ -256,9 +257,9 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 		}
 	}
 	o, s := so.slo, so.sr.s
-	name, speed, forDur, act := catalog.AlertBurnPage, "fast", forPage, "Page: find the cause now."
-	if severity == catalog.SeverityWarning {
-		name, speed, forDur, act = catalog.AlertBurnTicket, "slowly", forTicket, "Ticket: fix it within working hours, before the budget runs out."
+	name, speed, forDur, act := conventions.AlertBurnPage, "fast", forPage, "Page: find the cause now."
+	if severity == conventions.SeverityWarning {
+		name, speed, forDur, act = conventions.AlertBurnTicket, "slowly", forTicket, "Ticket: fix it within working hours, before the budget runs out."
 	}
 	exhaust := ratDuration(new(big.Rat).Quo(new(big.Rat).SetInt64(int64(o.Period)), first.factor))
 	guard := ""
@@ -272,7 +273,7 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 		name:        name,
 		expr:        chain(parser.LOR, alts),
 		forDur:      so.sr.alertFor(forDur),
-		labels:      so.sr.alertLabels(severity, catalog.AlertLabelSLO, o.Name),
+		labels:      so.sr.alertLabels(severity, conventions.AlertLabelSLO, o.Name),
 		annotations: so.sr.annotations(s.Name+" is burning the error budget of its "+o.Name+" SLO "+speed, desc),
 	}
 }
@@ -281,15 +282,15 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 // remains, once the period saw enough requests to judge.
 func (so *sloRules) budgetAlert(left, percent, severity, action string) *alertSpec {
 	o, s := so.slo, so.sr.s
-	cond := []parser.Expr{binary(parser.LSS, so.recorded(catalog.RecordBudgetRemaining), decimalNum(left))}
+	cond := []parser.Expr{binary(parser.LSS, so.recorded(conventions.RecordBudgetRemaining), decimalNum(left))}
 	if o.MinRequests > 0 {
-		cond = append(cond, binary(parser.GTE, so.recorded(catalog.RecordSLITotalIncrease(o.Period)), num(float64(o.MinRequests))))
+		cond = append(cond, binary(parser.GTE, so.recorded(conventions.RecordSLITotalIncrease(catalog.FormatDuration(o.Period))), num(float64(o.MinRequests))))
 	}
 	return &alertSpec{
-		name:   catalog.AlertBudgetLow,
+		name:   conventions.AlertBudgetLow,
 		expr:   chain(parser.LAND, cond),
 		forDur: so.sr.alertFor(forBudget),
-		labels: so.sr.alertLabels(severity, catalog.AlertLabelSLO, o.Name),
+		labels: so.sr.alertLabels(severity, conventions.AlertLabelSLO, o.Name),
 		annotations: so.sr.annotations(
 			s.Name+" has less than "+percent+" % of the error budget of its "+o.Name+" SLO left",
 			"Less than "+percent+" % of the "+catalog.FormatDuration(o.Period)+" error budget ("+
@@ -304,20 +305,20 @@ func (so *sloRules) absentAlert() *alertSpec {
 	var watched, what string
 	switch {
 	case so.custom != nil:
-		watched = catalog.RecordSLITotalRate(catalog.CurrentBurnWindow)
+		watched = conventions.RecordSLITotalRate(catalog.FormatDuration(conventions.CurrentBurnWindow))
 		what = "The total query of the custom SLI of the " + o.Name + " SLO of " + s.Name + " has returned no series"
 	case o.Kind == catalog.SLOLatency:
-		watched = catalog.RecordSLIErrorRate(catalog.CurrentBurnWindow)
+		watched = conventions.RecordSLIErrorRate(catalog.FormatDuration(conventions.CurrentBurnWindow))
 		what = "The latency SLI of the " + o.Name + " SLO of " + s.Name + " (" + so.sr.env.count + " and the " +
 			so.sr.env.bucket + " bucket at " + catalog.FormatDuration(o.Threshold) + ") has had no data"
 	default:
 		return nil
 	}
 	return &alertSpec{
-		name:   catalog.AlertSLIAbsent,
+		name:   conventions.AlertSLIAbsent,
 		expr:   call(fnAbsent, so.recorded(watched)),
 		forDur: so.sr.alertFor(forAbsent),
-		labels: so.sr.alertLabels(catalog.SeverityWarning, catalog.AlertLabelSLO, o.Name),
+		labels: so.sr.alertLabels(conventions.SeverityWarning, conventions.AlertLabelSLO, o.Name),
 		annotations: so.sr.annotations(
 			s.Name+": the SLI of its "+o.Name+" SLO has no data",
 			what+" for "+catalog.FormatDuration(forAbsent)+": the SLO's alerts are blind. Check the instrumentation and the scrape target."),
