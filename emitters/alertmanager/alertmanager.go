@@ -20,13 +20,16 @@ type Emitter struct{}
 // Name implements emit.Emitter.
 func (Emitter) Name() string { return "alertmanager" }
 
-// Emit implements emit.Emitter.
-func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
+// Emit returns the target's one file.
+func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
+
+// EmitTo implements emit.Emitter.
+func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 	data, err := marshal(build(c))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return []emit.File{{Path: Path, Data: data}}, nil
+	return out(emit.File{Path: Path, Data: data})
 }
 
 // Routing says which receiver each severity of a team's alerts reaches.

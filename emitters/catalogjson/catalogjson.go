@@ -31,14 +31,17 @@ func (Emitter) Name() string { return "catalog" }
 // Path is the file the emitter writes.
 const Path = "catalog.json"
 
-// Emit implements emit.Emitter.
-func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
+// Emit returns the target's one file.
+func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
+
+// EmitTo implements emit.Emitter.
+func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 	var b bytes.Buffer
 	if err := encode(&b, reflect.ValueOf(c).Elem(), ""); err != nil {
-		return nil, err
+		return err
 	}
 	b.WriteByte('\n')
-	return []emit.File{{Path: Path, Data: b.Bytes()}}, nil
+	return out(emit.File{Path: Path, Data: b.Bytes()})
 }
 
 var (

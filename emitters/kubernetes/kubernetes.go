@@ -23,21 +23,25 @@ type Emitter struct{}
 // Name implements emit.Emitter.
 func (Emitter) Name() string { return Dir }
 
-// Emit implements emit.Emitter.
-func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
-	files := make([]emit.File, 0, len(c.Services))
+// Emit returns the target's files, one per service, sorted by path.
+func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
+
+// EmitTo implements emit.Emitter.
+func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 	for _, s := range c.Services {
 		objs, err := objects(c, s)
 		if err != nil {
-			return nil, fmt.Errorf("service %s: %w", s.Name, err)
+			return fmt.Errorf("service %s: %w", s.Name, err)
 		}
 		data, err := marshal(objs)
 		if err != nil {
-			return nil, fmt.Errorf("service %s: %w", s.Name, err)
+			return fmt.Errorf("service %s: %w", s.Name, err)
 		}
-		files = append(files, emit.File{Path: Dir + "/" + s.Name + ".yaml", Data: data})
+		if err := out(emit.File{Path: Dir + "/" + s.Name + ".yaml", Data: data}); err != nil {
+			return err
+		}
 	}
-	return files, nil
+	return nil
 }
 
 // objects returns the objects of service s in the order they are written:

@@ -2,20 +2,19 @@ package prometheus
 
 import (
 	"bytes"
-	"errors"
+	"context"
 	"fmt"
 	"math/big"
 	"regexp"
 	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/conventions"
@@ -29,10 +28,10 @@ type Emitter struct{}
 // Name implements emit.Emitter.
 func (Emitter) Name() string { return Dir }
 
-// Emit implements emit.Emitter: two files per service.
+// Emit returns the target's files, two per service, sorted by path.
 func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
 
-// EmitTo implements emit.Streamer: a service's two files go to out as soon
+// EmitTo implements emit.Emitter: a service's two files go to out as soon
 // as they are rendered (a thousand services' rules and tests are some 80
 // MB). Services are independent, so they are rendered side by side.
 func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
@@ -40,32 +39,29 @@ func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 	if err != nil {
 		return err
 	}
-	n := len(c.Services)
-	errs := make([]error, n)
-	var next atomic.Int64
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			var buf bytes.Buffer
-			for i := int(next.Add(1)) - 1; i < n && !failed.Load(); i = int(next.Add(1)) - 1 {
-				s := c.Services[i]
-				rules, tests, err := e.files(s, &buf)
-				if err == nil {
-					err = out(emit.File{Path: RulesPath(s.Name), Data: rules})
-				}
-				if err == nil {
-					err = out(emit.File{Path: TestPath(s.Name), Data: tests})
-				}
-				if err != nil {
-					errs[i] = fmt.Errorf("service %s: %w", s.Name, err)
-					failed.Store(true)
-				}
+	// After the first error the files left are not rendered.
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, s := range c.Services {
+		g.Go(func() error {
+			if ctx.Err() != nil {
+				return nil
 			}
+			var buf bytes.Buffer
+			rules, tests, err := e.files(s, &buf)
+			if err == nil {
+				err = out(emit.File{Path: RulesPath(s.Name), Data: rules})
+			}
+			if err == nil {
+				err = out(emit.File{Path: TestPath(s.Name), Data: tests})
+			}
+			if err != nil {
+				return fmt.Errorf("service %s: %w", s.Name, err)
+			}
+			return nil
 		})
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return g.Wait()
 }
 
 // files renders a service's rules and unit tests.
