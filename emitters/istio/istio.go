@@ -2,7 +2,6 @@ package istio
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -81,12 +80,13 @@ func marshal(o object, namespace, owner string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	// Numbers stay json.Number, which yamlenc writes as the number it holds.
-	dec.UseNumber()
-	var spec map[string]any
-	if err := dec.Decode(&spec); err != nil {
+	tree, err := yamlenc.FromJSON(raw)
+	if err != nil {
 		return nil, err
+	}
+	spec, ok := tree.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s %s: spec is not a JSON object", o.Kind, o.Name)
 	}
 	spellOutDefaults(o.Kind, spec)
 	return yamlenc.Marshal(resource{

@@ -100,10 +100,8 @@ func toYAML(v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var tree any
-	if err := dec.Decode(&tree); err != nil {
+	tree, err := yamlenc.FromJSON(raw)
+	if err != nil {
 		return nil, err
 	}
 	return yamlenc.Marshal(tree, yamlenc.Options{CompactSequences: true})
