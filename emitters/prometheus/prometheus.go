@@ -19,6 +19,7 @@ import (
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
+	"github.com/svcgen/svcgen/emitters/promql"
 	"github.com/svcgen/svcgen/emitters/yamlenc"
 )
 
@@ -116,7 +117,7 @@ func newEnv(c *catalog.Catalog) (*env, error) {
 		c:       c,
 		m:       m,
 		parser:  parser.NewParser(parser.Options{}),
-		errorRe: re(m.StatusLabel, m.ErrorStatus),
+		errorRe: promql.Re(m.StatusLabel, m.ErrorStatus),
 		bucket:  m.Duration + "_bucket",
 		count:   m.Duration + "_count",
 	}
@@ -295,15 +296,15 @@ func literal(s string) string {
 
 // serviceSel matches the service's own series by the catalog's service label.
 func (sr *serviceRules) serviceSel() *labels.Matcher {
-	return eq(sr.env.m.ServiceLabel, sr.s.Name)
+	return promql.Eq(sr.env.m.ServiceLabel, sr.s.Name)
 }
 
 // requests is the service's request counter, optionally only errors.
 func (sr *serviceRules) requests(errorsOnly bool) *parser.VectorSelector {
 	if errorsOnly {
-		return selector(sr.env.m.Requests, sr.serviceSel(), sr.env.errorRe)
+		return promql.Selector(sr.env.m.Requests, sr.serviceSel(), sr.env.errorRe)
 	}
-	return selector(sr.env.m.Requests, sr.serviceSel())
+	return promql.Selector(sr.env.m.Requests, sr.serviceSel())
 }
 
 func seconds(d time.Duration) float64 { return float64(d) / float64(time.Second) }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/conventions"
+	"github.com/svcgen/svcgen/emitters/promql"
 )
 
 // signalAlerts builds the golden-signal alerts of the service from its tier's
@@ -17,7 +18,7 @@ func (sr *serviceRules) signalAlerts() signalAlerts {
 	svc := sr.serviceSel().String()
 	down := &alertSpec{
 		name:        conventions.AlertServiceDown,
-		expr:        binary(parser.EQLC, selector("up", sr.serviceSel()), num(0)),
+		expr:        promql.Binary(parser.EQLC, promql.Selector("up", sr.serviceSel()), promql.Num(0)),
 		forDur:      sr.alertFor(forServiceDown),
 		labels:      sr.alertLabels(conventions.SeverityCritical),
 		annotations: sr.annotations(s.Name+": a target is down", ""),
@@ -26,11 +27,13 @@ func (sr *serviceRules) signalAlerts() signalAlerts {
 	errRatio := s.Alerting.ErrorRate
 	errors := &alertSpec{
 		name: conventions.AlertHighErrorRate,
-		expr: binary(parser.GTR,
-			binary(parser.DIV,
-				sum(overRange(fnRate, sr.requests(true), goldenWindow)),
-				sum(overRange(fnRate, sr.requests(false), goldenWindow))),
+		expr: promql.Binary(parser.GTR,
+			promql.Binary(parser.DIV,
+				promql.Sum(promql.OverRange(promql.FnRate, sr.requests(true), goldenWindow)),
+				promql.Sum(promql.OverRange(promql.FnRate, sr.requests(false), goldenWindow))),
+
 			decimalNum(errRatio.Ratio())),
+
 		forDur: sr.alertFor(forHighErrorRate),
 		labels: sr.alertLabels(conventions.SeverityCritical),
 		annotations: sr.annotations(s.Name+": more than "+errRatio.String()+" % of requests fail",
@@ -39,10 +42,11 @@ func (sr *serviceRules) signalAlerts() signalAlerts {
 	}
 	latency := &alertSpec{
 		name: conventions.AlertHighLatency,
-		expr: binary(parser.GTR,
-			call(fnHistogramQuantile, num(latencyQuantile),
-				aggregate(parser.SUM, overRange(fnRate, selector(e.bucket, sr.serviceSel()), goldenWindow), "le")),
-			num(seconds(s.Alerting.Latency))),
+		expr: promql.Binary(parser.GTR,
+			promql.Call(promql.FnHistogramQuantile, promql.Num(latencyQuantile),
+				promql.Aggregate(parser.SUM, promql.OverRange(promql.FnRate, promql.Selector(e.bucket, sr.serviceSel()), goldenWindow), "le")),
+			promql.Num(seconds(s.Alerting.Latency))),
+
 		forDur: sr.alertFor(forHighLatency),
 		labels: sr.alertLabels(conventions.SeverityWarning),
 		annotations: sr.annotations(s.Name+": p95 latency above "+catalog.FormatDuration(s.Alerting.Latency),
@@ -51,7 +55,7 @@ func (sr *serviceRules) signalAlerts() signalAlerts {
 	}
 	absent := &alertSpec{
 		name:       conventions.AlertSLIAbsent,
-		expr:       call(fnAbsent, sr.requests(false)),
+		expr:       promql.Call(promql.FnAbsent, sr.requests(false)),
 		forDur:     sr.alertFor(forAbsent),
 		labels:     sr.alertLabels(conventions.SeverityWarning),
 		exprLabels: map[string]string{e.m.ServiceLabel: s.Name},
@@ -86,17 +90,18 @@ func (sr *serviceRules) breaker(d *catalog.Dependency) *breakerAlert {
 	s, e := sr.s, sr.env
 	bridge := breakerBridge(d)
 	forDur := sr.alertFor(d.Breaker.OpenFor + bridge + time.Minute)
-	state := selector(conventions.ClientBreakerState,
-		sr.serviceSel(), eq(conventions.ClientLabelDependency, d.Name), eq(conventions.ClientLabelState, conventions.ClientStateOpen))
+	state := promql.Selector(conventions.ClientBreakerState,
+		sr.serviceSel(), promql.Eq(conventions.ClientLabelDependency, d.Name), promql.Eq(conventions.ClientLabelState, conventions.ClientStateOpen))
 	callee := d.Name
 	if d.Kind == catalog.KindInternal {
 		callee = d.Service
 	}
 	return &breakerAlert{dep: d, spec: &alertSpec{
 		name: conventions.AlertBreakerOpen,
-		expr: binary(parser.EQLC,
-			aggregate(parser.MAX, overRange(fnMaxOverTime, state, bridge)),
-			num(1)),
+		expr: promql.Binary(parser.EQLC,
+			promql.Aggregate(parser.MAX, promql.OverRange(promql.FnMaxOverTime, state, bridge)),
+			promql.Num(1)),
+
 		forDur: forDur,
 		labels: sr.alertLabels(breakerSeverity(e.c, s, d), labelDependency, d.Name),
 		annotations: sr.annotations(s.Name+": circuit breaker to "+d.Name+" is open",

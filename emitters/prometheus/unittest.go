@@ -12,6 +12,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/conventions"
+	"github.com/svcgen/svcgen/emitters/promql"
 )
 
 // promtool's unit-test file (the types live in promtool's main package).
@@ -90,10 +91,10 @@ func (s series) input() inputSeries {
 	var ms []*labels.Matcher
 	s.lbls.Range(func(l labels.Label) {
 		if l.Name != labels.MetricName {
-			ms = append(ms, eq(l.Name, l.Value))
+			ms = append(ms, promql.Eq(l.Name, l.Value))
 		}
 	})
-	return inputSeries{Series: selector(name, ms...).String(), Values: s.values}
+	return inputSeries{Series: promql.Selector(name, ms...).String(), Values: s.values}
 }
 
 // scenario is one test group: input series and the alerts asserted on them.
@@ -293,7 +294,7 @@ func (so *sloRules) zeroSamples(at int64) exprTest {
 		expSample{Labels: sel(conventions.RecordObjective), Value: obj},
 		expSample{Labels: sel(conventions.RecordErrorBudget), Value: budget},
 		expSample{Labels: sel(conventions.RecordPeriodDays), Value: float64(o.Period / catalog.Day)})
-	all := selector("", re(labels.MetricName, "slo:.+"), so.match[0], so.match[1])
+	all := promql.Selector("", promql.Re(labels.MetricName, "slo:.+"), so.match[0], so.match[1])
 	return exprTest{Expr: all.String(), EvalTime: model.Duration(time.Duration(at) * time.Minute), ExpSamples: samples}
 }
 
