@@ -36,9 +36,10 @@
 // unless told, and Grafana's own defaults would say things the catalog did
 // not.
 //
-// Panel queries are PromQL built from typed pieces (promql.go) with label
-// values quoted by strconv.Quote, and parsed by the PromQL parser in the
-// tests, which also check every recording rule a panel reads against the
+// Panel queries are PromQL syntax trees built with the builder the
+// Prometheus target uses (emitters/promql), printed in the dashboards'
+// layout with Grafana's variables in them (promql.go), and parsed by the
+// PromQL parser in the tests, which also check every recording rule a panel reads against the
 // Prometheus emitter's output for the same catalog. Dashboards are
 // read-only, with stable panel ids and no timestamps or versions.
 package grafana

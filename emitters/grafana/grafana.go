@@ -8,11 +8,14 @@ import (
 	"runtime"
 
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
+	"github.com/svcgen/svcgen/emitters/promql"
 )
 
 // Emitter writes the Grafana dashboards.
@@ -143,17 +146,16 @@ func (e *env) newBoard(title, uid, description string, tags []string, clusterQue
 }
 
 // clusterMatcher selects the cluster the variable picked.
-func (e *env) clusterMatcher() matcher { return eq(labelCluster, "$"+varCluster) }
+func (e *env) clusterMatcher() *labels.Matcher { return promql.Eq(labelCluster, "$"+varCluster) }
 
 // raw selects one of a service's own series (its metrics, its generated
 // client's) by the catalog's service label, in the picked cluster.
-func (e *env) raw(metric string, s *catalog.Service) selector {
-	return selector{metric: metric, matchers: []matcher{e.clusterMatcher(), eq(e.m.ServiceLabel, s.Name)}}
+func (e *env) raw(metric string, s *catalog.Service) *parser.VectorSelector {
+	return promql.Selector(metric, e.clusterMatcher(), promql.Eq(e.m.ServiceLabel, s.Name))
 }
 
 // recorded selects one of an SLO's recorded series.
-func (e *env) recorded(name string, s *catalog.Service, o *catalog.SLO) selector {
-	return selector{metric: name, matchers: []matcher{
-		e.clusterMatcher(), eq(conventions.RecordLabelService, s.Name), eq(conventions.RecordLabelSLO, o.Name),
-	}}
+func (e *env) recorded(name string, s *catalog.Service, o *catalog.SLO) *parser.VectorSelector {
+	return promql.Selector(name,
+		e.clusterMatcher(), promql.Eq(conventions.RecordLabelService, s.Name), promql.Eq(conventions.RecordLabelSLO, o.Name))
 }

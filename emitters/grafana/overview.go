@@ -6,9 +6,11 @@ import (
 
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/units"
+	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/conventions"
+	"github.com/svcgen/svcgen/emitters/promql"
 )
 
 // overviewDashboard builds the SLO overview: counts of the SLOs in trouble
@@ -55,10 +57,8 @@ func (e *env) overviewDashboard() (dashboard.Dashboard, error) {
 }
 
 // slos selects a recorded SLO series of the given services.
-func (e *env) slos(name string, services []string) selector {
-	return selector{metric: name, matchers: []matcher{
-		e.clusterMatcher(), re(conventions.RecordLabelService, alternatives(services)),
-	}}
+func (e *env) slos(name string, services []string) *parser.VectorSelector {
+	return promql.Selector(name, e.clusterMatcher(), promql.Re(conventions.RecordLabelService, alternatives(services)))
 }
 
 // summary adds the counts of SLOs in trouble across the catalog.
@@ -66,30 +66,30 @@ func (e *env) summary(d *board, services []string) {
 	d.row("All teams")
 	// One series per SLO (min and max drop the replicas a global view may
 	// still hold), then counted; vector(0) makes none a 0, not no value.
-	perSLO := func(agg, name string) expr {
-		return aggregate(agg, e.slos(name, services).instant(), conventions.RecordLabelService, conventions.RecordLabelSLO)
+	perSLO := func(agg parser.ItemType, name string) parser.Expr {
+		return promql.Aggregate(agg, e.slos(name, services), conventions.RecordLabelService, conventions.RecordLabelSLO)
 	}
-	count := func(agg, name, op string, v float64) expr {
-		return binary("or", call("count", binary(op, perSLO(agg, name), num(v), "")), call("vector", num(0)), "")
+	count := func(agg parser.ItemType, name string, op parser.ItemType, v float64) parser.Expr {
+		return promql.Binary(parser.LOR, promql.Aggregate(parser.COUNT, promql.Binary(op, perSLO(agg, name), promql.Num(v))), vector0())
 	}
 	d.stat(single{
 		title: "SLOs", description: "SLOs of the catalog that Prometheus records (" + conventions.RecordObjective + ").",
 		unit: units.NoUnit, decimals: 0,
-		series: series{call("count", perSLO("max", conventions.RecordObjective)), ""},
+		series: series{promql.Aggregate(parser.COUNT, perSLO(parser.MAX, conventions.RecordObjective)), ""},
 		base:   colorInfo, noValue: "None recorded", width: 6, height: 4,
 	})
 	d.stat(single{
 		title:       "Budget below " + percentText(budgetWarnLeft) + " %",
 		description: "SLOs with less than " + percentText(budgetWarnLeft) + " % of their error budget left: " + conventions.AlertBudgetLow + " warns; slow down risky changes.",
 		unit:        units.NoUnit, decimals: 0,
-		series: series{count("min", conventions.RecordBudgetRemaining, "<", budgetWarnLeft), ""},
+		series: series{count(parser.MIN, conventions.RecordBudgetRemaining, parser.LSS, budgetWarnLeft), ""},
 		base:   colorOK, lines: []line{{1, colorWarning}}, width: 6, height: 4,
 	})
 	d.stat(single{
 		title:       "Budget below " + percentText(budgetCriticalLeft) + " %",
 		description: "SLOs with less than " + percentText(budgetCriticalLeft) + " % of their error budget left: " + conventions.AlertBudgetLow + " pages; deploys freeze except fixes.",
 		unit:        units.NoUnit, decimals: 0,
-		series: series{count("min", conventions.RecordBudgetRemaining, "<", budgetCriticalLeft), ""},
+		series: series{count(parser.MIN, conventions.RecordBudgetRemaining, parser.LSS, budgetCriticalLeft), ""},
 		base:   colorOK, lines: []line{{1, colorCritical}}, width: 6, height: 4,
 	})
 	d.stat(single{
@@ -97,7 +97,7 @@ func (e *env) summary(d *board, services []string) {
 		description: "SLOs whose current burn rate (" + conventions.RecordCurrentBurnRate + ", over " + catalog.FormatDuration(conventions.CurrentBurnWindow) +
 			") is above 1×: at that pace their budget runs out before their period ends.",
 		unit: units.NoUnit, decimals: 0,
-		series: series{count("max", conventions.RecordCurrentBurnRate, ">", 1), ""},
+		series: series{count(parser.MAX, conventions.RecordCurrentBurnRate, parser.GTR, 1), ""},
 		base:   colorOK, lines: []line{{1, colorWarning}}, width: 6, height: 4,
 	})
 }
@@ -136,13 +136,13 @@ func (e *env) teamTable(d *board, team string, services []*catalog.Service) {
 	}
 	// Compliance is 1 − the error ratio over each SLO's own period; SLOs
 	// of different periods have differently named recordings.
-	var compliance expr
+	var compliance parser.Expr
 	for i, p := range periods {
-		c := binary("-", num(1), e.slos(conventions.RecordSLIErrorRatio(catalog.FormatDuration(p)), names).instant(), "")
+		c := promql.Binary(parser.SUB, promql.Num(1), e.slos(conventions.RecordSLIErrorRatio(catalog.FormatDuration(p)), names))
 		if i == 0 {
 			compliance = c
 		} else {
-			compliance = binary("or", compliance, c, "")
+			compliance = promql.Binary(parser.LOR, compliance, c)
 		}
 	}
 	// Aggregating by service and slo drops the metric name and any external
@@ -159,14 +159,14 @@ func (e *env) teamTable(d *board, team string, services []*catalog.Service) {
 			formatRat(pageFactor) + "× (the lowest factor at which one of these SLOs pages). The panel's links open the services' dashboards.",
 		keys: []key{{conventions.RecordLabelService, "Service"}, {conventions.RecordLabelSLO, "SLO"}},
 		columns: []column{
-			{name: "Objective", series: series{aggregate("max", e.slos(conventions.RecordObjective, names).instant(), by...), ""},
+			{name: "Objective", series: series{promql.Aggregate(parser.MAX, e.slos(conventions.RecordObjective, names), by...), ""},
 				unit: units.PercentUnit, decimals: float64(objDigits)},
-			{name: "Compliance", series: series{aggregate("min", compliance, by...), ""},
+			{name: "Compliance", series: series{promql.Aggregate(parser.MIN, compliance, by...), ""},
 				unit: units.PercentUnit, decimals: float64(max(2, objDigits+1))},
-			{name: "Budget left", series: series{aggregate("min", e.slos(conventions.RecordBudgetRemaining, names).instant(), by...), ""},
+			{name: "Budget left", series: series{promql.Aggregate(parser.MIN, e.slos(conventions.RecordBudgetRemaining, names), by...), ""},
 				unit: units.PercentUnit, decimals: 1, colorCells: true, base: colorCritical,
 				lines: []line{{budgetCriticalLeft, colorWarning}, {budgetWarnLeft, colorOK}}},
-			{name: "Burn rate (" + catalog.FormatDuration(conventions.CurrentBurnWindow) + ")", series: series{aggregate("max", e.slos(conventions.RecordCurrentBurnRate, names).instant(), by...), ""},
+			{name: "Burn rate (" + catalog.FormatDuration(conventions.CurrentBurnWindow) + ")", series: series{promql.Aggregate(parser.MAX, e.slos(conventions.RecordCurrentBurnRate, names), by...), ""},
 				unit: "suffix:×", decimals: 2, colorCells: true, base: colorOK,
 				lines: []line{{1, colorWarning}, {page, colorCritical}}},
 		},
