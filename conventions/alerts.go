@@ -32,3 +32,14 @@ const (
 	SeverityCritical = "critical" // pages
 	SeverityWarning  = "warning"  // tickets and chat
 )
+
+// AlertLabelName is the label Prometheus puts an alert's name in, which
+// Alertmanager groups notifications and matches inhibit rules by.
+const AlertLabelName = "alertname"
+
+// Annotations every generated alert carries that Alertmanager's
+// notifications read (the Prometheus community's names).
+const (
+	AnnotationSummary = "summary"
+	AnnotationRunbook = "runbook_url"
+)

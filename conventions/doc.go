@@ -12,15 +12,20 @@
 //   - client metrics and their label values (client.go): goclient writes
 //     them; prometheus (CircuitBreakerOpen) and grafana (dependency rows)
 //     read them;
-//   - recording rules (records.go): prometheus writes them; grafana reads
+//   - recording rules, the error-budget policy's thresholds, and the raw
+//     series both read (up, histogram buckets) (records.go): prometheus
+//     writes the rules and alerts on the policy; grafana reads the rules and
+//     colours by the policy;
+//   - alert names, alert labels, severities, annotations (alerts.go):
+//     prometheus writes them; alertmanager groups, routes and inhibits on
+//     them and its notifications read the annotations; grafana describes
 //     them;
-//   - alert names, alert labels, severities (alerts.go): prometheus writes
-//     them; alertmanager routes and inhibits on them; grafana describes them;
 //   - dashboard uids, tags and URLs (grafana.go): grafana writes them;
 //     prometheus links alerts to them; the compiler checks them;
-//   - pod labels, subsets and in-mesh hosts (kubernetes.go): kubernetes
-//     writes them; istio selects on them; the compiler and goclient address
-//     services by Host.
+//   - pod and object labels and in-mesh hosts (kubernetes.go): kubernetes
+//     writes them; istio selects on them and labels its objects the same
+//     way; the compiler and goclient address services by Host. (The subset
+//     names, stable and canary, are the model's: catalog.Workload.)
 //
 // A name only one target uses stays in that target's names.go.
 //

@@ -74,3 +74,13 @@ const (
 	BudgetWarnLeft     = 0.5
 	BudgetCriticalLeft = 0.2
 )
+
+// MetricUp is Prometheus' own scrape health, 1 or 0 per target: ServiceDown
+// alerts on it, and each service dashboard lists the clusters it is scraped
+// in from its labels.
+const MetricUp = "up"
+
+// HistogramBuckets is the bucket series of a Prometheus histogram: the
+// latency alerts, the latency SLIs and the latency panels read the
+// catalog's request histogram and the client's through it.
+func HistogramBuckets(histogram string) string { return histogram + "_bucket" }

@@ -150,8 +150,8 @@ func inhibitRules() []inhibitRule {
 	return []inhibitRule{
 		{
 			comment:        "A service that is down also fails and is slow: page for the cause only.",
-			SourceMatchers: []string{equal("alertname", conventions.AlertServiceDown)},
-			TargetMatchers: []string{oneOf("alertname", conventions.AlertHighErrorRate, conventions.AlertHighLatency)},
+			SourceMatchers: []string{equal(conventions.AlertLabelName, conventions.AlertServiceDown)},
+			TargetMatchers: []string{oneOf(conventions.AlertLabelName, conventions.AlertHighErrorRate, conventions.AlertHighLatency)},
 			Equal:          []string{conventions.AlertLabelCluster, conventions.AlertLabelService},
 		},
 		{
@@ -159,12 +159,12 @@ func inhibitRules() []inhibitRule {
 				"(ErrorBudgetLow fires per SLO: one SLO's critical must not mute another's warning).",
 			SourceMatchers: []string{equal(conventions.AlertLabelSeverity, conventions.SeverityCritical)},
 			TargetMatchers: []string{equal(conventions.AlertLabelSeverity, conventions.SeverityWarning)},
-			Equal:          []string{"alertname", conventions.AlertLabelCluster, conventions.AlertLabelService, conventions.AlertLabelSLO},
+			Equal:          []string{conventions.AlertLabelName, conventions.AlertLabelCluster, conventions.AlertLabelService, conventions.AlertLabelSLO},
 		},
 		{
 			comment:        "An SLO page (fast burn) silences the ticket (slow burn) of the same SLO.",
-			SourceMatchers: []string{equal("alertname", conventions.AlertBurnPage)},
-			TargetMatchers: []string{equal("alertname", conventions.AlertBurnTicket)},
+			SourceMatchers: []string{equal(conventions.AlertLabelName, conventions.AlertBurnPage)},
+			TargetMatchers: []string{equal(conventions.AlertLabelName, conventions.AlertBurnTicket)},
 			Equal:          []string{conventions.AlertLabelCluster, conventions.AlertLabelService, conventions.AlertLabelSLO},
 		},
 	}

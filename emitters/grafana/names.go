@@ -62,7 +62,7 @@ const (
 	MetricCPUThrottled = "container_cpu_cfs_throttled_periods_total"
 	// MetricUp is Prometheus' own scrape health; the per-service cluster
 	// variable reads its cluster labels, as ServiceDown reads its value.
-	MetricUp = "up"
+	MetricUp = conventions.MetricUp
 )
 
 // SaturationMetrics lists the raw series the dashboards read besides the

@@ -124,7 +124,7 @@ func (e *env) goldenSignals(d *board, s *catalog.Service) error {
 
 	// Latency quantiles from the request histogram, against the tier's p95
 	// alert and the thresholds of the latency SLOs.
-	bucket := e.raw(m.Duration+"_bucket", s)
+	bucket := e.raw(conventions.HistogramBuckets(m.Duration), s)
 	var lat []series
 	for _, q := range quantiles {
 		lat = append(lat, series{promql.Call(promql.FnHistogramQuantile, promql.Num(q.q), promql.Sum(rate(bucket), "le")), q.legend})
@@ -350,7 +350,7 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 	// Latency per dependency, against its timeouts.
 	width := uint32(24 / min(len(s.Dependencies), 4))
 	for _, x := range s.Dependencies {
-		bucket := promql.With(client(conventions.ClientRequestDuration+"_bucket"), promql.Eq(dep, x.Name))
+		bucket := promql.With(client(conventions.HistogramBuckets(conventions.ClientRequestDuration)), promql.Eq(dep, x.Name))
 		var lat []series
 		for _, q := range quantiles {
 			lat = append(lat, series{promql.Call(promql.FnHistogramQuantile, promql.Num(q.q), promql.Sum(rate(bucket), "le")), q.legend})

@@ -118,7 +118,7 @@ func newEnv(c *catalog.Catalog) (*env, error) {
 		m:       m,
 		parser:  parser.NewParser(parser.Options{}),
 		errorRe: promql.Re(m.StatusLabel, m.ErrorStatus),
-		bucket:  m.Duration + "_bucket",
+		bucket:  conventions.HistogramBuckets(m.Duration),
 		count:   m.Duration + "_count",
 	}
 	// Prometheus anchors label regexes; so does this copy, compiled once.
@@ -276,10 +276,10 @@ func (sr *serviceRules) alertLabels(severity string, extra ...string) map[string
 // carries, as they should read.
 func (sr *serviceRules) annotations(summary, description string) map[string]string {
 	return map[string]string{
-		"summary":     summary,
-		"description": description,
-		"runbook_url": sr.s.Runbook,
-		"dashboard":   conventions.DashboardURL(sr.env.c.Settings.Links.Grafana, sr.s.Name),
+		conventions.AnnotationSummary: summary,
+		"description":                 description,
+		conventions.AnnotationRunbook: sr.s.Runbook,
+		"dashboard":                   conventions.DashboardURL(sr.env.c.Settings.Links.Grafana, sr.s.Name),
 	}
 }
 

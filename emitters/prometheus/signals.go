@@ -18,7 +18,7 @@ func (sr *serviceRules) signalAlerts() signalAlerts {
 	svc := sr.serviceSel().String()
 	down := &alertSpec{
 		name:        conventions.AlertServiceDown,
-		expr:        promql.Binary(parser.EQLC, promql.Selector("up", sr.serviceSel()), promql.Num(0)),
+		expr:        promql.Binary(parser.EQLC, promql.Selector(conventions.MetricUp, sr.serviceSel()), promql.Num(0)),
 		forDur:      sr.alertFor(forServiceDown),
 		labels:      sr.alertLabels(conventions.SeverityCritical),
 		annotations: sr.annotations(s.Name+": a target is down", ""),

@@ -193,7 +193,7 @@ func constant(sr *serviceRules, spec *alertSpec, at *big.Rat) expectation {
 
 // upSeries is the service's single scrape target, up from minute 0.
 func (sr *serviceRules) upSeries(values string) series {
-	return series{lbls: labels.FromStrings(labels.MetricName, "up",
+	return series{lbls: labels.FromStrings(labels.MetricName, conventions.MetricUp,
 		"instance", sr.s.Name+"-0:"+strconv.Itoa(sr.s.Metrics.Port), "job", sr.s.Name,
 		sr.env.m.ServiceLabel, sr.s.Name), values: values}
 }
