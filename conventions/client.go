@@ -97,3 +97,13 @@ var goInitialisms = map[string]bool{
 	"TS": true, "TTL": true, "UDP": true, "UI": true, "UID": true, "URI": true, "URL": true,
 	"UTF8": true, "UUID": true, "VM": true, "XML": true, "XMPP": true, "XSRF": true, "XSS": true,
 }
+
+// GoDir is the directory, under the output directory, of the generated Go
+// packages; the dashboards name it where they say where a client's metrics
+// come from.
+const GoDir = "go"
+
+// GoPackageDir is the directory of the package generated for a calling
+// service: go/<service>. The service name is a DNS label, which is a valid
+// and distinct import path element, so directories never collide.
+func GoPackageDir(service string) string { return GoDir + "/" + service }

@@ -9,9 +9,10 @@
 //
 // Which targets agree through it:
 //
-//   - client metrics and their label values (client.go): goclient writes
-//     them; prometheus (CircuitBreakerOpen) and grafana (dependency rows)
-//     read them;
+//   - client metrics and their label values, and the generated packages'
+//     directory (client.go): goclient writes them; prometheus
+//     (CircuitBreakerOpen) and grafana (dependency rows) read the metrics,
+//     and grafana's descriptions name the directory;
 //   - recording rules, the error-budget policy's thresholds, and the raw
 //     series both read (up, histogram buckets) (records.go): prometheus
 //     writes the rules and alerts on the policy; grafana reads the rules and

@@ -283,7 +283,7 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 	dep := conventions.ClientLabelDependency
 	byDep := "{{" + dep + "}}"
 	// Every description says where the numbers come from.
-	gen := s.Name + "'s generated client (go/" + s.Name + ")"
+	gen := s.Name + "'s generated client (" + conventions.GoPackageDir(s.Name) + ")"
 	exports := " The client exports these metrics when built with WithRegisterer."
 
 	d.graph(graph{
