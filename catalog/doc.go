@@ -7,5 +7,8 @@
 // sorted by name, and every value the user wrote keeps its source position
 // (see [Sources]) so that checks and `svcgen explain` can point back at it.
 //
+// Names the targets must agree on (metrics, labels, alert names, uids) are
+// not part of the model: they are in package conventions.
+//
 // The package imports nothing of svcgen's and nothing of CUE or YAML.
 package catalog

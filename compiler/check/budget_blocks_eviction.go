@@ -66,7 +66,7 @@ func keep(min catalog.IntOrPercent, pods int) int {
 }
 
 func floorSource(s *catalog.Service, w catalog.Workload) string {
-	if w.Version == catalog.SubsetCanary {
+	if w.Version == catalog.VersionCanary {
 		return "deploy.canary.replicas"
 	}
 	return "replicas.min"

@@ -5,6 +5,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/diag"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // A burn-rate alert fires when the error ratio exceeds factor × error budget.
@@ -43,7 +44,7 @@ var burnAlertReachable = &Rule{
 }
 
 func alertKind(severity string) string {
-	if severity == catalog.SeverityCritical {
+	if severity == conventions.SeverityCritical {
 		return "page"
 	}
 	return "ticket"

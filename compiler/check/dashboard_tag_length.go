@@ -1,8 +1,8 @@
 package check
 
 import (
-	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/diag"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // dashboardTagLength refuses what Grafana refuses: the dashboards of a
@@ -15,13 +15,13 @@ var dashboardTagLength = &Rule{
 	Severity: diag.Error,
 	Run: func(p *Pass) {
 		for _, t := range p.Catalog.Teams {
-			tag := catalog.DashboardTeamTag(t.Name)
-			if len(tag) <= catalog.DashboardTagMaxLen {
+			tag := conventions.DashboardTeamTag(t.Name)
+			if len(tag) <= conventions.DashboardTagMaxLen {
 				continue
 			}
 			p.Report(t.Pos, "", "team %s: its services' Grafana dashboards are tagged %q, %d bytes, and Grafana stores tags of at most %d; "+
 				"shorten the team name to at most %d characters",
-				t.Name, tag, len(tag), catalog.DashboardTagMaxLen, catalog.DashboardTagMaxLen-(len(tag)-len(t.Name)))
+				t.Name, tag, len(tag), conventions.DashboardTagMaxLen, conventions.DashboardTagMaxLen-(len(tag)-len(t.Name)))
 		}
 	},
 }

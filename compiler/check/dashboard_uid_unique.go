@@ -3,6 +3,7 @@ package check
 import (
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/diag"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // dashboardUIDUnique refuses a service whose Grafana dashboard would take
@@ -18,8 +19,8 @@ var dashboardUIDUnique = &Rule{
 	Run: func(p *Pass) {
 		owner := map[string]*catalog.Service{}
 		for _, s := range p.Catalog.Services {
-			uid := catalog.DashboardUID(s.Name)
-			if uid == catalog.OverviewDashboardUID {
+			uid := conventions.DashboardUID(s.Name)
+			if uid == conventions.OverviewDashboardUID {
 				p.Report(s.Pos, "", "service %s: its Grafana dashboard uid %s is the SLO overview's, and so is its file; rename the service",
 					s.Name, uid)
 				continue

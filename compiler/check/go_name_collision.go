@@ -3,11 +3,12 @@ package check
 import (
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/diag"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // goNameCollision refuses what the Go emitter cannot generate: the package of
 // a calling service names each dependency's Policy function and constructors
-// after catalog.GoIdentifier of the dependency, and two dependencies with the
+// after conventions.GoIdentifier of the dependency, and two dependencies with the
 // same identifier would declare them twice.
 var goNameCollision = &Rule{
 	ID:       "go-name-collision",
@@ -17,7 +18,7 @@ var goNameCollision = &Rule{
 		for _, s := range p.Catalog.Services {
 			first := map[string]*catalog.Dependency{}
 			for _, d := range s.Dependencies {
-				id := catalog.GoIdentifier(d.Name)
+				id := conventions.GoIdentifier(d.Name)
 				prev, taken := first[id]
 				if !taken {
 					first[id] = d

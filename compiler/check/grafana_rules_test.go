@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // grafanaCatalog is a catalog of one team with the given services (name →
@@ -51,7 +51,7 @@ func TestDashboardTagLength(t *testing.T) {
 func TestDashboardUIDUnique(t *testing.T) {
 	long := "mailer-with-a-name-well-beyond-the-dashboard-uid-limit"
 	// A short name spelled like the long name's shortened uid.
-	twin := strings.TrimPrefix(catalog.DashboardUID(long), "svcgen-")
+	twin := strings.TrimPrefix(conventions.DashboardUID(long), "svcgen-")
 	for _, tc := range []struct {
 		name     string
 		services []string
@@ -59,7 +59,7 @@ func TestDashboardUIDUnique(t *testing.T) {
 		related  bool
 	}{
 		{"the overview's uid", []string{"api", "slo-overview"}, "service slo-overview: its Grafana dashboard uid svcgen-slo-overview is the SLO overview's, and so is its file; rename the service", false},
-		{"a long name's shortened uid", []string{long, twin}, "its Grafana dashboard uid " + catalog.DashboardUID(long) + " is also that of service", true},
+		{"a long name's shortened uid", []string{long, twin}, "its Grafana dashboard uid " + conventions.DashboardUID(long) + " is also that of service", true},
 		{"near miss: slo-overview-2", []string{"slo-overview-2", "overview"}, "", false},
 		{"near miss: long names sharing a prefix", []string{long, long + "-2"}, "", false},
 	} {

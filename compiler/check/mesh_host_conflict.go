@@ -6,6 +6,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/diag"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // The Istio target gives every host one VirtualService and one host-level
@@ -21,7 +22,7 @@ var meshHostConflict = &Rule{
 		c := p.Catalog
 		internal := map[string]*catalog.Service{}
 		for _, s := range c.Services {
-			internal[catalog.Host(s.Name, c.Settings.Namespace)] = s
+			internal[conventions.Host(s.Name, c.Settings.Namespace)] = s
 		}
 		type decl struct {
 			s *catalog.Service
@@ -33,7 +34,7 @@ var meshHostConflict = &Rule{
 			for _, d := range s.Dependencies {
 				host := d.Host
 				if d.Kind == catalog.KindInternal {
-					host = catalog.Host(d.Service, c.Settings.Namespace)
+					host = conventions.Host(d.Service, c.Settings.Namespace)
 				} else if host == "" {
 					continue
 				}

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
 )
 
@@ -19,13 +20,16 @@ type Emitter struct{}
 // Name implements emit.Emitter.
 func (Emitter) Name() string { return "alertmanager" }
 
-// Emit implements emit.Emitter.
-func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
+// Emit returns the target's one file.
+func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
+
+// EmitTo implements emit.Emitter.
+func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 	data, err := marshal(build(c))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return []emit.File{{Path: Path, Data: data}}, nil
+	return out(emit.File{Path: Path, Data: data})
 }
 
 // Routing says which receiver each severity of a team's alerts reaches.
@@ -83,14 +87,14 @@ func build(c *catalog.Catalog) *config {
 	used := map[string]bool{cfg.Route.Receiver: true}
 	for _, t := range c.Teams {
 		rt := TeamRouting(c, t)
-		crit := route{Matchers: []string{equal(catalog.AlertLabelSeverity, catalog.SeverityCritical)}, Receiver: rt.Critical}
+		crit := route{Matchers: []string{equal(conventions.AlertLabelSeverity, conventions.SeverityCritical)}, Receiver: rt.Critical}
 		criticalTiming.apply(&crit)
-		warn := route{Matchers: []string{equal(catalog.AlertLabelSeverity, catalog.SeverityWarning)}, Receiver: rt.Warning}
+		warn := route{Matchers: []string{equal(conventions.AlertLabelSeverity, conventions.SeverityWarning)}, Receiver: rt.Warning}
 		warningTiming.apply(&warn)
 		// An alert of the team with neither severity still reaches the
 		// team, at the root's pace.
 		cfg.Route.Routes = append(cfg.Route.Routes, route{
-			Matchers: []string{equal(catalog.AlertLabelTeam, t.Name)},
+			Matchers: []string{equal(conventions.AlertLabelTeam, t.Name)},
 			Receiver: rt.Warning,
 			Routes:   []route{crit, warn},
 		})
@@ -146,22 +150,22 @@ func inhibitRules() []inhibitRule {
 	return []inhibitRule{
 		{
 			comment:        "A service that is down also fails and is slow: page for the cause only.",
-			SourceMatchers: []string{equal("alertname", catalog.AlertServiceDown)},
-			TargetMatchers: []string{oneOf("alertname", catalog.AlertHighErrorRate, catalog.AlertHighLatency)},
-			Equal:          []string{catalog.AlertLabelCluster, catalog.AlertLabelService},
+			SourceMatchers: []string{equal(conventions.AlertLabelName, conventions.AlertServiceDown)},
+			TargetMatchers: []string{oneOf(conventions.AlertLabelName, conventions.AlertHighErrorRate, conventions.AlertHighLatency)},
+			Equal:          []string{conventions.AlertLabelCluster, conventions.AlertLabelService},
 		},
 		{
 			comment: "A critical alert silences the warning of the same alert, service and SLO\n" +
 				"(ErrorBudgetLow fires per SLO: one SLO's critical must not mute another's warning).",
-			SourceMatchers: []string{equal(catalog.AlertLabelSeverity, catalog.SeverityCritical)},
-			TargetMatchers: []string{equal(catalog.AlertLabelSeverity, catalog.SeverityWarning)},
-			Equal:          []string{"alertname", catalog.AlertLabelCluster, catalog.AlertLabelService, catalog.AlertLabelSLO},
+			SourceMatchers: []string{equal(conventions.AlertLabelSeverity, conventions.SeverityCritical)},
+			TargetMatchers: []string{equal(conventions.AlertLabelSeverity, conventions.SeverityWarning)},
+			Equal:          []string{conventions.AlertLabelName, conventions.AlertLabelCluster, conventions.AlertLabelService, conventions.AlertLabelSLO},
 		},
 		{
 			comment:        "An SLO page (fast burn) silences the ticket (slow burn) of the same SLO.",
-			SourceMatchers: []string{equal("alertname", catalog.AlertBurnPage)},
-			TargetMatchers: []string{equal("alertname", catalog.AlertBurnTicket)},
-			Equal:          []string{catalog.AlertLabelCluster, catalog.AlertLabelService, catalog.AlertLabelSLO},
+			SourceMatchers: []string{equal(conventions.AlertLabelName, conventions.AlertBurnPage)},
+			TargetMatchers: []string{equal(conventions.AlertLabelName, conventions.AlertBurnTicket)},
+			Equal:          []string{conventions.AlertLabelCluster, conventions.AlertLabelService, conventions.AlertLabelSLO},
 		},
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/compilertest"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/alertmanager"
 	"github.com/svcgen/svcgen/emitters/alertmanager/amtest"
 	"github.com/svcgen/svcgen/examples"
@@ -44,24 +45,24 @@ func compile(t *testing.T, src string) *catalog.Catalog {
 	return compilertest.MustCompile(t, compilertest.One(src))
 }
 
-var severities = []string{catalog.SeverityCritical, catalog.SeverityWarning}
+var severities = []string{conventions.SeverityCritical, conventions.SeverityWarning}
 
 // alertNames are every alert the Prometheus emitter writes: routing must not
 // depend on which one fires.
 var alertNames = []string{
-	catalog.AlertServiceDown, catalog.AlertHighErrorRate, catalog.AlertHighLatency, catalog.AlertSLIAbsent,
-	catalog.AlertBurnPage, catalog.AlertBurnTicket, catalog.AlertBudgetLow, catalog.AlertBreakerOpen,
+	conventions.AlertServiceDown, conventions.AlertHighErrorRate, conventions.AlertHighLatency, conventions.AlertSLIAbsent,
+	conventions.AlertBurnPage, conventions.AlertBurnTicket, conventions.AlertBudgetLow, conventions.AlertBreakerOpen,
 }
 
 // alertLabels is an alert of service s as the Prometheus emitter labels it.
 func alertLabels(c *catalog.Catalog, s *catalog.Service, name, severity string) map[string]string {
 	return map[string]string{
-		"alertname":                name,
-		catalog.AlertLabelService:  s.Name,
-		catalog.AlertLabelTeam:     s.Team,
-		catalog.AlertLabelTier:     string(s.Tier),
-		catalog.AlertLabelSeverity: severity,
-		catalog.AlertLabelCluster:  c.Settings.Cluster,
+		"alertname":                    name,
+		conventions.AlertLabelService:  s.Name,
+		conventions.AlertLabelTeam:     s.Team,
+		conventions.AlertLabelTier:     string(s.Tier),
+		conventions.AlertLabelSeverity: severity,
+		conventions.AlertLabelCluster:  c.Settings.Cluster,
 	}
 }
 
@@ -126,17 +127,17 @@ func TestExampleRouting(t *testing.T) {
 					}
 				}
 				// A severity no route names still reaches the team.
-				l := alertLabels(c, s, catalog.AlertServiceDown, "info")
+				l := alertLabels(c, s, conventions.AlertServiceDown, "info")
 				check(l, tw[1])
-				delete(l, catalog.AlertLabelSeverity)
+				delete(l, conventions.AlertLabelSeverity)
 				check(l, tw[1])
 			}
 			if len(c.Teams) != len(w.teams) {
 				t.Errorf("example has %d teams, the test expects %d", len(c.Teams), len(w.teams))
 			}
 			// No team, or a team the catalog does not know: the default.
-			check(map[string]string{"alertname": "Watchdog", catalog.AlertLabelSeverity: "critical"}, w.root)
-			check(map[string]string{"alertname": "X", catalog.AlertLabelTeam: "nobody", catalog.AlertLabelSeverity: "warning"}, w.root)
+			check(map[string]string{"alertname": "Watchdog", conventions.AlertLabelSeverity: "critical"}, w.root)
+			check(map[string]string{"alertname": "X", conventions.AlertLabelTeam: "nobody", conventions.AlertLabelSeverity: "warning"}, w.root)
 		})
 	}
 }
@@ -252,15 +253,15 @@ func TestInhibition(t *testing.T) {
 	alert := func(s *catalog.Service, name, severity, slo string) map[string]string {
 		l := alertLabels(c, s, name, severity)
 		if slo != "" {
-			l[catalog.AlertLabelSLO] = slo
+			l[conventions.AlertLabelSLO] = slo
 		}
 		return l
 	}
 	otherCluster := func(l map[string]string) map[string]string {
-		l[catalog.AlertLabelCluster] = "other"
+		l[conventions.AlertLabelCluster] = "other"
 		return l
 	}
-	const crit, warn = catalog.SeverityCritical, catalog.SeverityWarning
+	const crit, warn = conventions.SeverityCritical, conventions.SeverityWarning
 	for _, tc := range []struct {
 		name           string
 		firing, target map[string]string
@@ -300,19 +301,19 @@ func TestInhibition(t *testing.T) {
 // alerts that both carry it or both lack it.
 func TestEqualLabelsOnBothSides(t *testing.T) {
 	_, cfg := emit(t, examples.Compile(t, "shop"))
-	carried := map[string]bool{"alertname": true, catalog.AlertLabelService: true, catalog.AlertLabelTeam: true,
-		catalog.AlertLabelTier: true, catalog.AlertLabelSeverity: true, catalog.AlertLabelCluster: true}
-	sloAlerts := []string{catalog.AlertBurnPage, catalog.AlertBurnTicket, catalog.AlertBudgetLow}
+	carried := map[string]bool{"alertname": true, conventions.AlertLabelService: true, conventions.AlertLabelTeam: true,
+		conventions.AlertLabelTier: true, conventions.AlertLabelSeverity: true, conventions.AlertLabelCluster: true}
+	sloAlerts := []string{conventions.AlertBurnPage, conventions.AlertBurnTicket, conventions.AlertBudgetLow}
 	for _, r := range cfg.InhibitRules {
 		hasService, hasSLO := false, false
 		for _, l := range r.Equal {
 			switch {
-			case l == catalog.AlertLabelSLO:
+			case l == conventions.AlertLabelSLO:
 				hasSLO = true
 			case !carried[l]:
 				t.Errorf("inhibit rule %v: equal label %s is not carried by every alert", r.SourceMatchers, l)
 			}
-			hasService = hasService || l == catalog.AlertLabelService
+			hasService = hasService || l == conventions.AlertLabelService
 		}
 		if !hasService {
 			t.Errorf("inhibit rule %v: does not require the same service", r.SourceMatchers)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // Naming and timing conventions of the generated configuration.
@@ -29,7 +30,7 @@ const resolveTimeout = 5 * time.Minute
 
 // groupBy are the labels notifications are grouped by (seed): one
 // notification per alert name and service, never across clusters.
-var groupBy = []string{"alertname", catalog.AlertLabelCluster, catalog.AlertLabelService}
+var groupBy = []string{conventions.AlertLabelName, conventions.AlertLabelCluster, conventions.AlertLabelService}
 
 // timing is how a route batches and repeats notifications. wait is always
 // written (0s sends a critical alert at once); a zero interval or repeat is
@@ -50,8 +51,8 @@ var (
 // Annotations the Slack message text reads from each alert, by the
 // Prometheus community's convention (an absent one renders as nothing).
 const (
-	annotationSummary = "summary"
-	annotationRunbook = "runbook_url"
+	annotationSummary = conventions.AnnotationSummary
+	annotationRunbook = conventions.AnnotationRunbook
 )
 
 // slackText lists each alert's summary with a link to its runbook. Slack's

@@ -69,7 +69,7 @@ func BenchmarkTargets(b *testing.B) {
 			b.ReportAllocs()
 			var size int
 			for b.Loop() {
-				files, err := e.Emit(c)
+				files, err := emit.Collect(c, e)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 
-	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/alertmanager"
 	"github.com/svcgen/svcgen/emitters/alertmanager/amtest"
 	"github.com/svcgen/svcgen/emitters/all"
@@ -65,20 +65,20 @@ func TestAlertsRouteToTheirTeam(t *testing.T) {
 						for k, v := range r.Labels {
 							labels[k] = v
 						}
-						svc := c.Service(labels[catalog.AlertLabelService])
+						svc := c.Service(labels[conventions.AlertLabelService])
 						if svc == nil {
-							t.Errorf("%s: alert %s is about no catalog service (service=%q)", f.Path, r.Alert, labels[catalog.AlertLabelService])
+							t.Errorf("%s: alert %s is about no catalog service (service=%q)", f.Path, r.Alert, labels[conventions.AlertLabelService])
 							continue
 						}
-						team := c.Team(labels[catalog.AlertLabelTeam])
+						team := c.Team(labels[conventions.AlertLabelTeam])
 						if team == nil || team.Name != svc.Team {
-							t.Errorf("%s: alert %s of service %s carries team %q, want %q", f.Path, r.Alert, svc.Name, labels[catalog.AlertLabelTeam], svc.Team)
+							t.Errorf("%s: alert %s of service %s carries team %q, want %q", f.Path, r.Alert, svc.Name, labels[conventions.AlertLabelTeam], svc.Team)
 							continue
 						}
 						routing := alertmanager.TeamRouting(c, team)
-						want := map[string]string{catalog.SeverityCritical: routing.Critical, catalog.SeverityWarning: routing.Warning}[labels[catalog.AlertLabelSeverity]]
+						want := map[string]string{conventions.SeverityCritical: routing.Critical, conventions.SeverityWarning: routing.Warning}[labels[conventions.AlertLabelSeverity]]
 						if want == "" {
-							t.Errorf("%s: alert %s has severity %q", f.Path, r.Alert, labels[catalog.AlertLabelSeverity])
+							t.Errorf("%s: alert %s has severity %q", f.Path, r.Alert, labels[conventions.AlertLabelSeverity])
 							continue
 						}
 						if got := router.Receivers(labels); len(got) != 1 || got[0] != want {

@@ -24,7 +24,7 @@ func TestTargetsOwnTheirFiles(t *testing.T) {
 	}
 	c := examples.Compile(t, "shop")
 	for _, e := range all.Emitters() {
-		files, err := e.Emit(c)
+		files, err := emit.Collect(c, e)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,7 @@ package emit
 import (
 	"fmt"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -17,33 +17,37 @@ type File struct {
 	Data []byte
 }
 
-// Emitter generates one target's files from a catalog. Emit is a pure
-// function: no disk, no clock, no map order in its output.
+// Emitter generates one target's files from a catalog, handing each file to
+// out as it is produced, so that a build need not hold a large target in
+// memory at once. EmitTo is a pure function: no disk, no clock, no map order
+// in the files. It may call out from several goroutines and in any order
+// (Collect sorts); it stops at out's first error.
 type Emitter interface {
 	// Name is the target's name ("prometheus"); its files live under it.
 	Name() string
-	Emit(c *catalog.Catalog) ([]File, error)
-}
-
-// Streamer is an Emitter that hands its files over as it produces them, so
-// that a build need not hold a large target in memory at once. out may be
-// called from several goroutines; EmitTo stops at out's first error.
-type Streamer interface {
-	Emitter
 	EmitTo(c *catalog.Catalog, out func(File) error) error
 }
 
-// Collect is Emit for a Streamer: its files, in the order produced.
-func Collect(c *catalog.Catalog, s Streamer) ([]File, error) {
+// Collect runs e over c and returns its files sorted by path: what each
+// target's Emit method returns.
+func Collect(c *catalog.Catalog, e Emitter) ([]File, error) {
 	var mu sync.Mutex
 	var files []File
-	err := s.EmitTo(c, func(f File) error {
+	err := e.EmitTo(c, func(f File) error {
 		mu.Lock()
 		files = append(files, f)
 		mu.Unlock()
 		return nil
 	})
-	return files, err
+	if err != nil {
+		return nil, err
+	}
+	sortFiles(files)
+	return files, nil
+}
+
+func sortFiles(files []File) {
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 }
 
 // Target is what one emitter produced.
@@ -64,7 +68,7 @@ func (o *Output) Files() []File {
 	for _, t := range o.Targets {
 		all = append(all, t.Files...)
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Path < all[j].Path })
+	sortFiles(all)
 	return all
 }
 
@@ -87,7 +91,7 @@ func Render(c *catalog.Catalog, emitters []Emitter) (*Output, error) {
 		return nil, err
 	}
 	for _, t := range out.Targets {
-		sort.Slice(t.Files, func(a, b int) bool { return t.Files[a].Path < t.Files[b].Path })
+		sortFiles(t.Files)
 	}
 	if err := out.CheckPaths(); err != nil {
 		return nil, err
@@ -103,9 +107,8 @@ type Stat struct {
 }
 
 // RenderTo runs the emitters concurrently and hands their files, with their
-// paths checked, to sink (which may be called from several goroutines): a
-// Streamer's file by file as it produces them, another's all at once,
-// sorted by path, when it is done. A build thus writes one target while
+// paths checked, to sink (which may be called from several goroutines)
+// file by file as the emitters produce them. A build thus writes one target while
 // others still render, and need not hold all of them in memory. The stats
 // are in the emitters' order.
 func RenderTo(c *catalog.Catalog, emitters []Emitter, sink func(i int, files []File) error) ([]Stat, error) {
@@ -119,40 +122,21 @@ func RenderTo(c *catalog.Catalog, emitters []Emitter, sink func(i int, files []F
 					errs[i] = fmt.Errorf("%s emitter panicked: %v", e.Name(), r)
 				}
 			}()
-			if s, ok := e.(Streamer); ok {
-				var mu sync.Mutex
-				stats[i].Name = e.Name()
-				err := s.EmitTo(c, func(f File) error {
-					if err := CheckPath(f.Path); err != nil {
-						return err
-					}
-					mu.Lock()
-					stats[i].Files++
-					stats[i].Bytes += len(f.Data)
-					mu.Unlock()
-					return sink(i, []File{f})
-				})
-				if err != nil {
-					errs[i] = fmt.Errorf("%s emitter: %w", e.Name(), err)
+			var mu sync.Mutex
+			stats[i].Name = e.Name()
+			err := e.EmitTo(c, func(f File) error {
+				if err := CheckPath(f.Path); err != nil {
+					return err
 				}
-				return
-			}
-			files, err := e.Emit(c)
+				mu.Lock()
+				stats[i].Files++
+				stats[i].Bytes += len(f.Data)
+				mu.Unlock()
+				return sink(i, []File{f})
+			})
 			if err != nil {
 				errs[i] = fmt.Errorf("%s emitter: %w", e.Name(), err)
-				return
 			}
-			sort.Slice(files, func(a, b int) bool { return files[a].Path < files[b].Path })
-			st := Stat{Name: e.Name(), Files: len(files)}
-			for _, f := range files {
-				if err := CheckPath(f.Path); err != nil {
-					errs[i] = fmt.Errorf("%s emitter: %w", e.Name(), err)
-					return
-				}
-				st.Bytes += len(f.Data)
-			}
-			stats[i] = st
-			errs[i] = sink(i, files)
 		})
 	}
 	wg.Wait()

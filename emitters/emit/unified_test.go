@@ -3,6 +3,9 @@ package emit
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,7 +14,10 @@ import (
 // apply applies a unified diff produced by Change.Unified to old.
 func apply(t *testing.T, old, patch string) string {
 	t.Helper()
-	a := splitLines([]byte(old))
+	a := strings.SplitAfter(old, "\n")
+	if a[len(a)-1] == "" {
+		a = a[:len(a)-1]
+	}
 	var out []string
 	next := 0 // next line of a to copy
 	lines := strings.SplitAfter(patch, "\n")
@@ -117,5 +123,51 @@ func TestUnifiedContext(t *testing.T) {
 `
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// The diffs are unified diffs that GNU patch applies: every random change
+// of TestUnifiedRoundTrip's kind, and a rewrite of a large file (which the
+// hand-written Myers diff this replaced capped at 2,000 edits).
+func TestUnifiedPatchApplies(t *testing.T) {
+	patchTool, err := exec.LookPath("patch")
+	if err != nil {
+		t.Skip("patch is not installed")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	var big, bigNew strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&big, "line %d\n", i)
+		fmt.Fprintf(&bigNew, "line %d\n", (i*7919)%5000)
+	}
+	cases := [][2]string{{big.String(), bigNew.String()}, {"", "new\n"}, {"old\n", ""}}
+	for range 40 {
+		a, b := randomText(r, r.IntN(30)), randomText(r, r.IntN(30))
+		if r.IntN(3) == 0 {
+			b = strings.TrimSuffix(b, "\n")
+		}
+		cases = append(cases, [2]string{a, b})
+	}
+	dir := t.TempDir()
+	for i, tc := range cases {
+		if tc[0] == tc[1] {
+			continue
+		}
+		old := filepath.Join(dir, "f")
+		if err := os.WriteFile(old, []byte(tc[0]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(patchTool, "--quiet", "--force", "--posix", "-o", filepath.Join(dir, "out"), old)
+		cmd.Stdin = strings.NewReader(Change{Path: "f", Old: []byte(tc[0]), New: []byte(tc[1])}.Unified())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("case %d: patch: %v\n%s", i, err, out)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, "out"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tc[1] {
+			t.Fatalf("case %d: patch gave\n%q\nwant\n%q", i, got, tc[1])
+		}
 	}
 }

@@ -285,7 +285,7 @@ func TestDiff(t *testing.T) {
 				t.Errorf("gone.yaml should be a removal")
 			}
 		case "new.yaml":
-			if c.Old != nil || !strings.HasPrefix(c.Unified(), "--- /dev/null\n+++ b/new.yaml\n@@ -0,0 +1 @@\n+n\n") {
+			if c.Old != nil || !strings.HasPrefix(c.Unified(), "--- /dev/null\n+++ b/new.yaml\n@@ -0,0 +1,1 @@\n+n\n") {
 				t.Errorf("new.yaml diff:\n%s", c.Unified())
 			}
 		}

@@ -13,10 +13,10 @@ type Emitter struct{}
 // Name implements emit.Emitter.
 func (Emitter) Name() string { return Target }
 
-// Emit implements emit.Emitter.
+// Emit returns the target's files sorted by path.
 func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
 
-// EmitTo implements emit.Streamer: a package's file goes to out as soon as
+// EmitTo implements emit.Emitter: a package's file goes to out as soon as
 // it is rendered.
 func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 	for _, s := range c.Services {

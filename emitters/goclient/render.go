@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // renderDependencies writes dependencies.go of service s: the package doc,
@@ -35,9 +36,9 @@ func renderDependencies(c *catalog.Catalog, s *catalog.Service) ([]byte, error) 
 	g.comment(0, "Each call passes, outermost first, through the total timeout, the retry policy (only where "+
 		"this client owns retries), the circuit breaker, the bulkhead and the per-try timeout, which the "+
 		"runtime "+RuntimeImport+" enforces on github.com/failsafe-go/failsafe-go. With WithRegisterer the clients export "+
-		catalog.ClientRequests+", "+catalog.ClientRequestDuration+", "+catalog.ClientRetries+", "+
-		catalog.ClientBreakerState+", "+catalog.ClientBulkheadRejections+", "+catalog.ClientInFlight+" and, "+
-		"where a bulkhead bounds the calls, "+catalog.ClientBulkheadMaxConcurrent+", with a dependency label; "+
+		conventions.ClientRequests+", "+conventions.ClientRequestDuration+", "+conventions.ClientRetries+", "+
+		conventions.ClientBreakerState+", "+conventions.ClientBulkheadRejections+", "+conventions.ClientInFlight+" and, "+
+		"where a bulkhead bounds the calls, "+conventions.ClientBulkheadMaxConcurrent+", with a dependency label; "+
 		"the scrape target's labels name the calling service.")
 	g.p("//")
 	g.comment(0, fmt.Sprintf("This package needs a release of module %s that supports generated code of version %d: "+
@@ -68,7 +69,7 @@ func renderDependencies(c *catalog.Catalog, s *catalog.Service) ([]byte, error) 
 	g.p(")")
 	g.p()
 	renderAliases(g, s)
-	g.comment(0, "durationBuckets are the upper bounds, in seconds, of "+catalog.ClientRequestDuration+
+	g.comment(0, "durationBuckets are the upper bounds, in seconds, of "+conventions.ClientRequestDuration+
 		": the catalog's latency buckets, and the longest total timeout of these dependencies where it is longer.")
 	var bs []string
 	for _, b := range buckets(c, s) {
@@ -371,7 +372,7 @@ func hasHTTP(s *catalog.Service) bool {
 // host is the DNS name a dependency is called at.
 func host(c *catalog.Catalog, d *catalog.Dependency) string {
 	if d.Kind == catalog.KindInternal {
-		return catalog.Host(d.Service, c.Settings.Namespace)
+		return conventions.Host(d.Service, c.Settings.Namespace)
 	}
 	return d.Host
 }

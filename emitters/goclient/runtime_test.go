@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/goclient"
 	"github.com/svcgen/svcgen/examples"
@@ -54,25 +54,25 @@ func runtimeConstants(t *testing.T) map[string]constant.Value {
 func TestRuntimeNamesAreTheCatalogs(t *testing.T) {
 	values := runtimeConstants(t)
 	for runtime, want := range map[string]string{
-		"MetricRequests":              catalog.ClientRequests,
-		"MetricRequestDuration":       catalog.ClientRequestDuration,
-		"MetricRetries":               catalog.ClientRetries,
-		"MetricBreakerState":          catalog.ClientBreakerState,
-		"MetricBulkheadRejections":    catalog.ClientBulkheadRejections,
-		"MetricInFlight":              catalog.ClientInFlight,
-		"MetricBulkheadMaxConcurrent": catalog.ClientBulkheadMaxConcurrent,
-		"LabelDependency":             catalog.ClientLabelDependency,
-		"LabelOutcome":                catalog.ClientLabelOutcome,
-		"LabelState":                  catalog.ClientLabelState,
-		"OutcomeSuccess":              catalog.ClientOutcomeSuccess,
-		"OutcomeError":                catalog.ClientOutcomeError,
-		"OutcomeTimeout":              catalog.ClientOutcomeTimeout,
-		"OutcomeBreakerOpen":          catalog.ClientOutcomeBreakerOpen,
-		"OutcomeBulkheadFull":         catalog.ClientOutcomeBulkheadFull,
-		"OutcomeCanceled":             catalog.ClientOutcomeCanceled,
-		"StateClosed":                 catalog.ClientStateClosed,
-		"StateOpen":                   catalog.ClientStateOpen,
-		"StateHalfOpen":               catalog.ClientStateHalfOpen,
+		"MetricRequests":              conventions.ClientRequests,
+		"MetricRequestDuration":       conventions.ClientRequestDuration,
+		"MetricRetries":               conventions.ClientRetries,
+		"MetricBreakerState":          conventions.ClientBreakerState,
+		"MetricBulkheadRejections":    conventions.ClientBulkheadRejections,
+		"MetricInFlight":              conventions.ClientInFlight,
+		"MetricBulkheadMaxConcurrent": conventions.ClientBulkheadMaxConcurrent,
+		"LabelDependency":             conventions.ClientLabelDependency,
+		"LabelOutcome":                conventions.ClientLabelOutcome,
+		"LabelState":                  conventions.ClientLabelState,
+		"OutcomeSuccess":              conventions.ClientOutcomeSuccess,
+		"OutcomeError":                conventions.ClientOutcomeError,
+		"OutcomeTimeout":              conventions.ClientOutcomeTimeout,
+		"OutcomeBreakerOpen":          conventions.ClientOutcomeBreakerOpen,
+		"OutcomeBulkheadFull":         conventions.ClientOutcomeBulkheadFull,
+		"OutcomeCanceled":             conventions.ClientOutcomeCanceled,
+		"StateClosed":                 conventions.ClientStateClosed,
+		"StateOpen":                   conventions.ClientStateOpen,
+		"StateHalfOpen":               conventions.ClientStateHalfOpen,
 	} {
 		v, ok := values[runtime]
 		if !ok {

@@ -4,7 +4,7 @@
 //
 // Input: a checked *catalog.Catalog. Output:
 //
-//   - grafana/<service>.json, uid catalog.DashboardUID(service) (the uid the
+//   - grafana/<service>.json, uid conventions.DashboardUID(service) (the uid the
 //     alerts' dashboard links point at), tagged svcgen, team:<team> and
 //     tier:<tier>, with rows for
 //     the golden signals: request rate, error ratio against the tier's
@@ -19,7 +19,7 @@
 //     (go/<service>): calls, failed share, failures by outcome, circuit
 //     breaker states, bulkhead rejections, retries, and each dependency's
 //     latency against its per-try and total timeouts.
-//   - grafana/slo-overview.json, uid catalog.OverviewDashboardUID: counts of
+//   - grafana/slo-overview.json, uid conventions.OverviewDashboardUID: counts of
 //     the SLOs in trouble, then a row per team with a table of its services'
 //     SLOs (objective, compliance, budget left, current burn rate), sorted by
 //     the budget left, ascending: worst first.
@@ -27,7 +27,7 @@
 // Every dashboard has a data source variable and a cluster variable (the
 // cluster label a global view or federation adds; empty, and so matching
 // unlabelled series, where there is none). Panels read the Prometheus
-// emitter's recording rules wherever one exists (catalog/names_prometheus.go:
+// emitter's recording rules wherever one exists (conventions/records.go:
 // the numbers the alerts see, and cheap); raw rates run over
 // $__rate_interval. Saturation comes from the kubelet's cAdvisor series,
 // selected by namespace and container name; requests and limits are the
@@ -36,9 +36,10 @@
 // unless told, and Grafana's own defaults would say things the catalog did
 // not.
 //
-// Panel queries are PromQL built from typed pieces (promql.go) with label
-// values quoted by strconv.Quote, and parsed by the PromQL parser in the
-// tests, which also check every recording rule a panel reads against the
+// Panel queries are PromQL syntax trees built with the builder the
+// Prometheus target uses (emitters/promql), printed in the dashboards'
+// layout with Grafana's variables in them (promql.go), and parsed by the
+// PromQL parser in the tests, which also check every recording rule a panel reads against the
 // Prometheus emitter's output for the same catalog. Dashboards are
 // read-only, with stable panel ids and no timestamps or versions.
 package grafana

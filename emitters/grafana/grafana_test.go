@@ -33,6 +33,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/compilertest"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/grafana"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
@@ -212,13 +213,13 @@ func TestDashboards(t *testing.T) {
 			for _, f := range b.files {
 				d := b.boards[f.Path]
 				var s *catalog.Service
-				wantUID := catalog.OverviewDashboardUID
+				wantUID := conventions.OverviewDashboardUID
 				if f.Path != grafana.OverviewPath {
 					s = c.Service(strings.TrimSuffix(strings.TrimPrefix(f.Path, grafana.Dir+"/"), ".json"))
 					if s == nil {
 						t.Fatalf("%s is no service's dashboard", f.Path)
 					}
-					wantUID = catalog.DashboardUID(s.Name)
+					wantUID = conventions.DashboardUID(s.Name)
 				}
 				uid := *d.Uid
 				if uid != wantUID || len(uid) > 40 || len(uid) < 8 {
@@ -270,14 +271,14 @@ func checkBoard(t *testing.T, f emit.File, d *dashboard.Dashboard, s *catalog.Se
 		t.Errorf("%s: want a read-only dashboard without id or version", f.Path)
 	}
 	if s != nil {
-		for _, tag := range []string{catalog.DashboardTag, catalog.DashboardTeamTag(s.Team), catalog.DashboardTierTag(s.Tier)} {
+		for _, tag := range []string{conventions.DashboardTag, conventions.DashboardTeamTag(s.Team), conventions.DashboardTierTag(string(s.Tier))} {
 			if !slices.Contains(d.Tags, tag) {
 				t.Errorf("%s: tags %v lack %s", f.Path, d.Tags, tag)
 			}
 		}
 	}
 	for _, tag := range d.Tags {
-		if len(tag) > catalog.DashboardTagMaxLen {
+		if len(tag) > conventions.DashboardTagMaxLen {
 			t.Errorf("%s: tag %q is longer than Grafana stores", f.Path, tag)
 		}
 	}
@@ -442,7 +443,7 @@ func recorded(t *testing.T, c *catalog.Catalog) recordings {
 		for _, g := range groups.Groups {
 			for _, r := range g.Rules {
 				if r.Record != "" {
-					out[r.Record] = append(out[r.Record], [2]string{r.Labels[catalog.RecordLabelService], r.Labels[catalog.RecordLabelSLO]})
+					out[r.Record] = append(out[r.Record], [2]string{r.Labels[conventions.RecordLabelService], r.Labels[conventions.RecordLabelSLO]})
 				}
 			}
 		}
@@ -471,7 +472,7 @@ func queries(t *testing.T, b *built) []query {
 			}
 			text := *v.Query.String
 			sel, ok := strings.CutPrefix(text, "label_values(")
-			sel, ok2 := strings.CutSuffix(sel, ", "+catalog.AlertLabelCluster+")")
+			sel, ok2 := strings.CutSuffix(sel, ", "+conventions.AlertLabelCluster+")")
 			if !ok || !ok2 {
 				t.Fatalf("%s: variable %s queries %q", f.Path, v.Name, text)
 			}
@@ -532,10 +533,10 @@ func TestQueries(t *testing.T) {
 								ms[lm.Name] = lm
 							}
 						}
-						if cm := ms[catalog.AlertLabelCluster]; !q.variable && (cm == nil || cm.Type != labels.MatchEqual || cm.Value != cluster) {
+						if cm := ms[conventions.AlertLabelCluster]; !q.variable && (cm == nil || cm.Type != labels.MatchEqual || cm.Value != cluster) {
 							t.Errorf("%s: %s not selected in the picked cluster", q.where, n)
 						}
-						delete(ms, catalog.AlertLabelCluster)
+						delete(ms, conventions.AlertLabelCluster)
 						if strings.Contains(n.Name, ":") {
 							readRecorded[n.Name] = true
 							checkRecorded(t, q, n, ms, rec)
@@ -556,7 +557,7 @@ func TestQueries(t *testing.T) {
 				}
 			}
 			// Every SLO's metadata and budget reach some panel.
-			for _, r := range []string{catalog.RecordObjective, catalog.RecordBudgetRemaining, catalog.RecordCurrentBurnRate} {
+			for _, r := range []string{conventions.RecordObjective, conventions.RecordBudgetRemaining, conventions.RecordCurrentBurnRate} {
 				if len(rec[r]) > 0 && !readRecorded[r] {
 					t.Errorf("no panel reads %s", r)
 				}
@@ -572,7 +573,7 @@ func checkRecorded(t *testing.T, q query, n *parser.VectorSelector, ms map[strin
 		t.Errorf("%s: reads %s, which the Prometheus emitter does not record", q.where, n.Name)
 		return
 	}
-	svc, slo := ms[catalog.RecordLabelService], ms[catalog.RecordLabelSLO]
+	svc, slo := ms[conventions.RecordLabelService], ms[conventions.RecordLabelSLO]
 	if svc == nil {
 		// Only the overview's cluster variable lists the clusters of every
 		// recording.
@@ -582,7 +583,7 @@ func checkRecorded(t *testing.T, q query, n *parser.VectorSelector, ms map[strin
 		return
 	}
 	for name := range ms {
-		if name != catalog.RecordLabelService && name != catalog.RecordLabelSLO {
+		if name != conventions.RecordLabelService && name != conventions.RecordLabelSLO {
 			t.Errorf("%s: %s selects on %s, which the recordings do not carry", q.where, n, name)
 		}
 	}
@@ -624,9 +625,9 @@ func checkRaw(t *testing.T, c *catalog.Catalog, q query, n *parser.VectorSelecto
 		if sm := ms[m.StatusLabel]; sm != nil && (sm.Type != labels.MatchRegexp || sm.Value != m.ErrorStatus) {
 			t.Errorf("%s: %s selects errors other than by the catalog's errorStatus", q.where, n)
 		}
-	case catalog.ClientRequests, catalog.ClientRequestDuration + "_bucket", catalog.ClientRetries,
-		catalog.ClientBreakerState, catalog.ClientBulkheadRejections:
-		allowed(m.ServiceLabel, catalog.ClientLabelDependency, catalog.ClientLabelOutcome, catalog.ClientLabelState)
+	case conventions.ClientRequests, conventions.ClientRequestDuration + "_bucket", conventions.ClientRetries,
+		conventions.ClientBreakerState, conventions.ClientBulkheadRejections:
+		allowed(m.ServiceLabel, conventions.ClientLabelDependency, conventions.ClientLabelOutcome, conventions.ClientLabelState)
 		s := service(m.ServiceLabel)
 		if s == nil {
 			return
@@ -634,12 +635,12 @@ func checkRaw(t *testing.T, c *catalog.Catalog, q query, n *parser.VectorSelecto
 		if len(s.Dependencies) == 0 {
 			t.Errorf("%s: %s reads the client of a service without dependencies", q.where, n)
 		}
-		if dm := ms[catalog.ClientLabelDependency]; dm != nil && (dm.Type != labels.MatchEqual || s.Dependency(dm.Value) == nil) {
+		if dm := ms[conventions.ClientLabelDependency]; dm != nil && (dm.Type != labels.MatchEqual || s.Dependency(dm.Value) == nil) {
 			t.Errorf("%s: %s selects no dependency of %s", q.where, n, s.Name)
 		}
-		matchesSome(catalog.ClientLabelOutcome, catalog.ClientOutcomes)
-		matchesSome(catalog.ClientLabelState, catalog.ClientStates)
-		if om := ms[catalog.ClientLabelOutcome]; om != nil && (om.Matches(catalog.ClientOutcomeSuccess) || om.Matches(catalog.ClientOutcomeCanceled)) {
+		matchesSome(conventions.ClientLabelOutcome, conventions.ClientOutcomes)
+		matchesSome(conventions.ClientLabelState, conventions.ClientStates)
+		if om := ms[conventions.ClientLabelOutcome]; om != nil && (om.Matches(conventions.ClientOutcomeSuccess) || om.Matches(conventions.ClientOutcomeCanceled)) {
 			t.Errorf("%s: %s counts successes or cancellations as failures", q.where, n)
 		}
 	case grafana.MetricCPUUsage, grafana.MetricMemoryWorkingSet, grafana.MetricCPUPeriods, grafana.MetricCPUThrottled:
@@ -683,7 +684,7 @@ func deployedContainers(t *testing.T, c *catalog.Catalog) map[string]map[string]
 			if err := yaml.UnmarshalStrict([]byte(doc), &d); err != nil {
 				t.Fatalf("%s: %v", f.Path, err)
 			}
-			service := d.Spec.Template.Labels[catalog.LabelName]
+			service := d.Spec.Template.Labels[conventions.LabelName]
 			found := false
 			for _, ct := range d.Spec.Template.Spec.Containers {
 				found = found || ct.Name == service
@@ -857,7 +858,7 @@ func TestThresholds(t *testing.T) {
 					for _, a := range o.BurnAlerts() {
 						f, _ := a.Factor(o.Period).Float64()
 						factors = append(factors, f)
-						longs[catalog.RecordSLIErrorRatio(a.Long)] = true
+						longs[conventions.RecordSLIErrorRatio(catalog.FormatDuration(a.Long))] = true
 					}
 					burn := expect(row, "Burn rate", sorted(factors...))
 					if burn == nil {
@@ -877,7 +878,7 @@ func TestThresholds(t *testing.T) {
 								continue
 							}
 							read[vs.Name] = true
-						} else if vs, ok := e.(*parser.VectorSelector); !ok || vs.Name != catalog.RecordCurrentBurnRate {
+						} else if vs, ok := e.(*parser.VectorSelector); !ok || vs.Name != conventions.RecordCurrentBurnRate {
 							t.Errorf("%s/%s: burn rate series %s", s.Name, o.Name, e)
 						}
 					}
@@ -892,7 +893,7 @@ func TestThresholds(t *testing.T) {
 						expect(row, x.Name+" latency", sorted(x.Timeout.PerTry.Seconds(), x.Timeout.Total.Seconds()))
 					}
 					if st := byRow[row]["Circuit breakers"]; st == nil || len(st.FieldConfig.Defaults.Mappings) != 1 ||
-						len(st.FieldConfig.Defaults.Mappings[0].ValueMap.Options) != len(catalog.ClientStates) {
+						len(st.FieldConfig.Defaults.Mappings[0].ValueMap.Options) != len(conventions.ClientStates) {
 						t.Errorf("%s: circuit breaker states not named", s.Name)
 					}
 				}
@@ -957,7 +958,7 @@ func TestOverview(t *testing.T) {
 				}
 				for _, q := range pl.panel.Targets {
 					pq := q.(*sdkprom.Dataquery)
-					if *pq.RefId == budgetRef && !strings.Contains(pq.Expr, catalog.RecordBudgetRemaining+"{") {
+					if *pq.RefId == budgetRef && !strings.Contains(pq.Expr, conventions.RecordBudgetRemaining+"{") {
 						t.Errorf("%s: the Budget left column reads %s", team, pq.Expr)
 					}
 					e, err := parser.NewParser(parser.Options{}).ParseExpr(strings.ReplaceAll(pq.Expr, "$cluster", c.Settings.Cluster))
@@ -966,7 +967,7 @@ func TestOverview(t *testing.T) {
 					}
 					for _, vs := range parser.ExtractSelectors(e) {
 						for _, m := range vs {
-							if m.Name != catalog.RecordLabelService {
+							if m.Name != conventions.RecordLabelService {
 								continue
 							}
 							for _, s := range c.Services {

@@ -1,11 +1,9 @@
 package grafana
 
-import (
-	"github.com/svcgen/svcgen/catalog"
-)
+import "github.com/svcgen/svcgen/conventions"
 
 // Naming conventions of the Grafana target. The dashboard uids, which the
-// alerts link to, and the tags are in package catalog.
+// alerts link to, and the tags are in package conventions.
 
 // Dir is the directory the emitter writes under.
 const Dir = "grafana"
@@ -35,7 +33,7 @@ const (
 
 // labelCluster is the label the cluster variable selects on: the label the
 // alerts carry the cluster in.
-const labelCluster = catalog.AlertLabelCluster
+const labelCluster = conventions.AlertLabelCluster
 
 // rateInterval is the range of raw rates: Grafana's $__rate_interval is at
 // least four scrape intervals and grows with the panel's step, so a rate
@@ -64,7 +62,7 @@ const (
 	MetricCPUThrottled = "container_cpu_cfs_throttled_periods_total"
 	// MetricUp is Prometheus' own scrape health; the per-service cluster
 	// variable reads its cluster labels, as ServiceDown reads its value.
-	MetricUp = "up"
+	MetricUp = conventions.MetricUp
 )
 
 // SaturationMetrics lists the raw series the dashboards read besides the
@@ -79,10 +77,10 @@ const (
 )
 
 // Error-budget policy the gauges colour by: the share of the period's budget
-// left below which ErrorBudgetLow warns and then pages (emitters/prometheus).
+// left below which ErrorBudgetLow warns and then pages.
 const (
-	budgetWarnLeft     = 0.5
-	budgetCriticalLeft = 0.2
+	budgetWarnLeft     = conventions.BudgetWarnLeft
+	budgetCriticalLeft = conventions.BudgetCriticalLeft
 )
 
 // Latency quantiles of the golden-signal and dependency latency panels.
@@ -95,8 +93,8 @@ var quantiles = []struct {
 // the dependency or the protection in front of it; canceled is the caller's
 // own choice and counts as neither success nor failure.
 var failedOutcomes = []string{
-	catalog.ClientOutcomeError, catalog.ClientOutcomeTimeout,
-	catalog.ClientOutcomeBreakerOpen, catalog.ClientOutcomeBulkheadFull,
+	conventions.ClientOutcomeError, conventions.ClientOutcomeTimeout,
+	conventions.ClientOutcomeBreakerOpen, conventions.ClientOutcomeBulkheadFull,
 }
 
 // Colours, by Grafana's names.

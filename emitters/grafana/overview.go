@@ -6,8 +6,11 @@ import (
 
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/units"
+	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
+	"github.com/svcgen/svcgen/emitters/promql"
 )
 
 // overviewDashboard builds the SLO overview: counts of the SLOs in trouble
@@ -21,15 +24,15 @@ import (
 // at 99.5 % is fine, a 99.9 % one at 99.5 % is not), which compliance
 // alone cannot be sorted by.
 func (e *env) overviewDashboard() (dashboard.Dashboard, error) {
-	d := e.newBoard(OverviewTitle, catalog.OverviewDashboardUID,
+	d := e.newBoard(OverviewTitle, conventions.OverviewDashboardUID,
 		"Every SLO of the service catalog, one row per team, each team's SLOs sorted by the share of error budget left, "+
 			"worst first. "+generatedNote,
-		[]string{catalog.DashboardTag},
-		"label_values("+catalog.RecordObjective+", "+labelCluster+")")
+		[]string{conventions.DashboardTag},
+		"label_values("+conventions.RecordObjective+", "+labelCluster+")")
 	d.b.Time("now-24h", "now")
 	d.b.Link(withoutPlacement(dashboard.NewDashboardLinkBuilder("Service dashboards").
 		Type(dashboard.DashboardLinkTypeDashboards).
-		Tags([]string{catalog.DashboardTag}).
+		Tags([]string{conventions.DashboardTag}).
 		Icon("dashboard").
 		Tooltip("Every dashboard svcgen generated").
 		AsDropdown(true).KeepTime(true).IncludeVars(true).TargetBlank(false)))
@@ -54,10 +57,8 @@ func (e *env) overviewDashboard() (dashboard.Dashboard, error) {
 }
 
 // slos selects a recorded SLO series of the given services.
-func (e *env) slos(name string, services []string) selector {
-	return selector{metric: name, matchers: []matcher{
-		e.clusterMatcher(), re(catalog.RecordLabelService, alternatives(services)),
-	}}
+func (e *env) slos(name string, services []string) *parser.VectorSelector {
+	return promql.Selector(name, e.clusterMatcher(), promql.Re(conventions.RecordLabelService, alternatives(services)))
 }
 
 // summary adds the counts of SLOs in trouble across the catalog.
@@ -65,38 +66,38 @@ func (e *env) summary(d *board, services []string) {
 	d.row("All teams")
 	// One series per SLO (min and max drop the replicas a global view may
 	// still hold), then counted; vector(0) makes none a 0, not no value.
-	perSLO := func(agg, name string) expr {
-		return aggregate(agg, e.slos(name, services).instant(), catalog.RecordLabelService, catalog.RecordLabelSLO)
+	perSLO := func(agg parser.ItemType, name string) parser.Expr {
+		return promql.Aggregate(agg, e.slos(name, services), conventions.RecordLabelService, conventions.RecordLabelSLO)
 	}
-	count := func(agg, name, op string, v float64) expr {
-		return binary("or", call("count", binary(op, perSLO(agg, name), num(v), "")), call("vector", num(0)), "")
+	count := func(agg parser.ItemType, name string, op parser.ItemType, v float64) parser.Expr {
+		return promql.Binary(parser.LOR, promql.Aggregate(parser.COUNT, promql.Binary(op, perSLO(agg, name), promql.Num(v))), vector0())
 	}
 	d.stat(single{
-		title: "SLOs", description: "SLOs of the catalog that Prometheus records (" + catalog.RecordObjective + ").",
+		title: "SLOs", description: "SLOs of the catalog that Prometheus records (" + conventions.RecordObjective + ").",
 		unit: units.NoUnit, decimals: 0,
-		series: series{call("count", perSLO("max", catalog.RecordObjective)), ""},
+		series: series{promql.Aggregate(parser.COUNT, perSLO(parser.MAX, conventions.RecordObjective)), ""},
 		base:   colorInfo, noValue: "None recorded", width: 6, height: 4,
 	})
 	d.stat(single{
 		title:       "Budget below " + percentText(budgetWarnLeft) + " %",
-		description: "SLOs with less than " + percentText(budgetWarnLeft) + " % of their error budget left: " + catalog.AlertBudgetLow + " warns; slow down risky changes.",
+		description: "SLOs with less than " + percentText(budgetWarnLeft) + " % of their error budget left: " + conventions.AlertBudgetLow + " warns; slow down risky changes.",
 		unit:        units.NoUnit, decimals: 0,
-		series: series{count("min", catalog.RecordBudgetRemaining, "<", budgetWarnLeft), ""},
+		series: series{count(parser.MIN, conventions.RecordBudgetRemaining, parser.LSS, budgetWarnLeft), ""},
 		base:   colorOK, lines: []line{{1, colorWarning}}, width: 6, height: 4,
 	})
 	d.stat(single{
 		title:       "Budget below " + percentText(budgetCriticalLeft) + " %",
-		description: "SLOs with less than " + percentText(budgetCriticalLeft) + " % of their error budget left: " + catalog.AlertBudgetLow + " pages; deploys freeze except fixes.",
+		description: "SLOs with less than " + percentText(budgetCriticalLeft) + " % of their error budget left: " + conventions.AlertBudgetLow + " pages; deploys freeze except fixes.",
 		unit:        units.NoUnit, decimals: 0,
-		series: series{count("min", catalog.RecordBudgetRemaining, "<", budgetCriticalLeft), ""},
+		series: series{count(parser.MIN, conventions.RecordBudgetRemaining, parser.LSS, budgetCriticalLeft), ""},
 		base:   colorOK, lines: []line{{1, colorCritical}}, width: 6, height: 4,
 	})
 	d.stat(single{
 		title: "Burning too fast",
-		description: "SLOs whose current burn rate (" + catalog.RecordCurrentBurnRate + ", over " + catalog.FormatDuration(catalog.CurrentBurnWindow) +
+		description: "SLOs whose current burn rate (" + conventions.RecordCurrentBurnRate + ", over " + catalog.FormatDuration(conventions.CurrentBurnWindow) +
 			") is above 1×: at that pace their budget runs out before their period ends.",
 		unit: units.NoUnit, decimals: 0,
-		series: series{count("max", catalog.RecordCurrentBurnRate, ">", 1), ""},
+		series: series{count(parser.MAX, conventions.RecordCurrentBurnRate, parser.GTR, 1), ""},
 		base:   colorOK, lines: []line{{1, colorWarning}}, width: 6, height: 4,
 	})
 }
@@ -115,7 +116,7 @@ func (e *env) teamTable(d *board, team string, services []*catalog.Service) {
 		names[i] = s.Name
 		links = append(links, link{
 			title: s.Name, tooltip: "The dashboard of " + s.Name,
-			url: catalog.DashboardURL("", s.Name), icon: "dashboard", keepContext: true,
+			url: conventions.DashboardURL("", s.Name), icon: "dashboard", keepContext: true,
 		})
 		for _, o := range s.SLOs {
 			n++
@@ -127,7 +128,7 @@ func (e *env) teamTable(d *board, team string, services []*catalog.Service) {
 			// The lowest factor at which a page fires, over the team's
 			// SLOs: the cell turns red when any SLO could be paging.
 			for _, a := range o.BurnAlerts() {
-				if f := a.Factor(o.Period); a.Severity == catalog.SeverityCritical && (pageFactor == nil || f.Cmp(pageFactor) < 0) {
+				if f := a.Factor(o.Period); a.Severity == conventions.SeverityCritical && (pageFactor == nil || f.Cmp(pageFactor) < 0) {
 					pageFactor = f
 				}
 			}
@@ -135,37 +136,37 @@ func (e *env) teamTable(d *board, team string, services []*catalog.Service) {
 	}
 	// Compliance is 1 − the error ratio over each SLO's own period; SLOs
 	// of different periods have differently named recordings.
-	var compliance expr
+	var compliance parser.Expr
 	for i, p := range periods {
-		c := binary("-", num(1), e.slos(catalog.RecordSLIErrorRatio(p), names).instant(), "")
+		c := promql.Binary(parser.SUB, promql.Num(1), e.slos(conventions.RecordSLIErrorRatio(catalog.FormatDuration(p)), names))
 		if i == 0 {
 			compliance = c
 		} else {
-			compliance = binary("or", compliance, c, "")
+			compliance = promql.Binary(parser.LOR, compliance, c)
 		}
 	}
 	// Aggregating by service and slo drops the metric name and any external
 	// labels, so the four queries' rows merge; min and max keep the worst
 	// where a global view still holds replicas.
-	by := []string{catalog.RecordLabelService, catalog.RecordLabelSLO}
+	by := []string{conventions.RecordLabelService, conventions.RecordLabelSLO}
 	page, _ := pageFactor.Float64()
 	d.table(tableSpec{
 		title: "SLOs of team " + team,
 		description: "The SLOs of the services of team " + team + ", sorted by the share of error budget left, worst first; " +
 			"an SLO whose period has seen no events has no compliance, budget or burn rate. Budget left: orange below " +
 			percentText(budgetWarnLeft) + " %, red below " + percentText(budgetCriticalLeft) + " % (the error-budget policy). Burn rate over " +
-			catalog.FormatDuration(catalog.CurrentBurnWindow) + ": orange above 1× (the budget runs out before the period ends), red from " +
+			catalog.FormatDuration(conventions.CurrentBurnWindow) + ": orange above 1× (the budget runs out before the period ends), red from " +
 			formatRat(pageFactor) + "× (the lowest factor at which one of these SLOs pages). The panel's links open the services' dashboards.",
-		keys: []key{{catalog.RecordLabelService, "Service"}, {catalog.RecordLabelSLO, "SLO"}},
+		keys: []key{{conventions.RecordLabelService, "Service"}, {conventions.RecordLabelSLO, "SLO"}},
 		columns: []column{
-			{name: "Objective", series: series{aggregate("max", e.slos(catalog.RecordObjective, names).instant(), by...), ""},
+			{name: "Objective", series: series{promql.Aggregate(parser.MAX, e.slos(conventions.RecordObjective, names), by...), ""},
 				unit: units.PercentUnit, decimals: float64(objDigits)},
-			{name: "Compliance", series: series{aggregate("min", compliance, by...), ""},
+			{name: "Compliance", series: series{promql.Aggregate(parser.MIN, compliance, by...), ""},
 				unit: units.PercentUnit, decimals: float64(max(2, objDigits+1))},
-			{name: "Budget left", series: series{aggregate("min", e.slos(catalog.RecordBudgetRemaining, names).instant(), by...), ""},
+			{name: "Budget left", series: series{promql.Aggregate(parser.MIN, e.slos(conventions.RecordBudgetRemaining, names), by...), ""},
 				unit: units.PercentUnit, decimals: 1, colorCells: true, base: colorCritical,
 				lines: []line{{budgetCriticalLeft, colorWarning}, {budgetWarnLeft, colorOK}}},
-			{name: "Burn rate (" + catalog.FormatDuration(catalog.CurrentBurnWindow) + ")", series: series{aggregate("max", e.slos(catalog.RecordCurrentBurnRate, names).instant(), by...), ""},
+			{name: "Burn rate (" + catalog.FormatDuration(conventions.CurrentBurnWindow) + ")", series: series{promql.Aggregate(parser.MAX, e.slos(conventions.RecordCurrentBurnRate, names), by...), ""},
 				unit: "suffix:×", decimals: 2, colorCells: true, base: colorOK,
 				lines: []line{{1, colorWarning}, {page, colorCritical}}},
 		},

@@ -14,6 +14,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/statetimeline"
 	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
+	"github.com/prometheus/prometheus/promql/parser"
 )
 
 // The panel kinds of the dashboards, each built with the foundation SDK's
@@ -52,7 +53,7 @@ func ptr[T any](v T) *T { return &v }
 
 // series is one query of a panel.
 type series struct {
-	expr   expr
+	expr   parser.Expr
 	legend string
 }
 
@@ -93,7 +94,7 @@ func targets(ss []series, instant, table bool) []cog.Builder[variants.Dataquery]
 		q := prometheus.NewDataqueryBuilder().
 			Datasource(datasource()).
 			RefId(refID(i)).
-			Expr(s.expr.text).
+			Expr(query(s.expr)).
 			EditorMode(prometheus.QueryEditorModeCode)
 		if s.legend != "" {
 			q.LegendFormat(s.legend)

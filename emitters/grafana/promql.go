@@ -4,148 +4,119 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/svcgen/svcgen/emitters/promql"
 )
 
-// Panel queries are PromQL with Grafana variables in them ($cluster in label
-// values, $__rate_interval as a range), which the PromQL parser's syntax tree
-// cannot hold: a range there is a time.Duration. So they are built here from
-// small typed pieces instead: label values are quoted by strconv.Quote (the
-// quoting the parser's own printer uses), names come from the catalog, which
-// the compiler checked against the metric and label name grammar, and every
-// expression is parsed by the PromQL parser in the tests, with the variables
-// substituted.
+// Panel queries are PromQL syntax trees built with the Prometheus target's
+// builder (package emitters/promql: labels.Matcher matchers, one precedence
+// table), printed by query in the layout the dashboards have always had:
+// matchers in the order they were built, ", " between them. Grafana's
+// variables go where the tree holds strings ($cluster is a label value,
+// quoted like any other); $__rate_interval, a range, is the one the tree
+// cannot hold, so rateRange stands in for it and query prints the variable.
+// Every query is parsed by the PromQL parser in the tests, with the
+// variables substituted.
 
-// expr is a PromQL expression with the precedence of its outermost binary
-// operator (0 for selectors, calls, aggregations and numbers, which never
-// need parentheses).
-type expr struct {
-	text string
-	prec int
+// rateRange stands in the syntax tree for $__rate_interval: a negative range,
+// which no real query has.
+const rateRange time.Duration = -1
+
+// rate is rate(vs[$__rate_interval]).
+func rate(vs *parser.VectorSelector) *parser.Call {
+	return promql.OverRange(promql.FnRate, vs, rateRange)
 }
 
-// matchOp is a label matcher's operator.
-type matchOp string
+// div is l / r.
+func div(l, r parser.Expr) *parser.BinaryExpr { return promql.Binary(parser.DIV, l, r) }
 
-const (
-	opEq matchOp = "="
-	opRe matchOp = "=~"
-)
+// vector0 is vector(0): a query that would have no series reads as 0.
+func vector0() *parser.Call { return promql.Call(promql.FnVector, promql.Num(0)) }
 
-// matcher is one label matcher of a selector.
-type matcher struct {
-	name  string
-	op    matchOp
-	value string
+// query prints e. It knows the node kinds the dashboards use and panics on
+// any other, rather than print it in some other layout: a new kind of node
+// is a change to this function, with its test.
+func query(e parser.Expr) string {
+	var b strings.Builder
+	write(&b, e)
+	return b.String()
 }
 
-func eq(name, value string) matcher { return matcher{name, opEq, value} }
-func re(name, value string) matcher { return matcher{name, opRe, value} }
-
-// selector is metric{matchers...}, the matchers in the order given.
-type selector struct {
-	metric   string
-	matchers []matcher
-}
-
-func (s selector) with(ms ...matcher) selector {
-	all := make([]matcher, 0, len(s.matchers)+len(ms))
-	all = append(all, s.matchers...)
-	return selector{metric: s.metric, matchers: append(all, ms...)}
-}
-
-func (s selector) write(b *strings.Builder) {
-	b.WriteString(s.metric)
-	if len(s.matchers) == 0 {
-		return
-	}
-	b.WriteByte('{')
-	for i, m := range s.matchers {
-		if i > 0 {
-			b.WriteString(", ")
+func write(b *strings.Builder, e parser.Expr) {
+	switch n := e.(type) {
+	case *parser.VectorSelector:
+		b.WriteString(n.Name)
+		if len(n.LabelMatchers) == 0 {
+			return
 		}
-		b.WriteString(m.name)
-		b.WriteString(string(m.op))
-		b.WriteString(strconv.Quote(m.value))
+		b.WriteByte('{')
+		for i, m := range n.LabelMatchers {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(m.Name)
+			b.WriteString(m.Type.String())
+			b.WriteString(strconv.Quote(m.Value))
+		}
+		b.WriteByte('}')
+	case *parser.MatrixSelector:
+		write(b, n.VectorSelector)
+		b.WriteByte('[')
+		if n.Range == rateRange {
+			b.WriteString(rateInterval)
+		} else {
+			b.WriteString(model.Duration(n.Range).String())
+		}
+		b.WriteByte(']')
+	case *parser.Call:
+		b.WriteString(n.Func.Name)
+		b.WriteByte('(')
+		for i, a := range n.Args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			write(b, a)
+		}
+		b.WriteByte(')')
+	case *parser.AggregateExpr:
+		if n.Without || n.Param != nil {
+			panic("grafana: query cannot print " + n.String())
+		}
+		b.WriteString(n.Op.String())
+		if len(n.Grouping) > 0 {
+			b.WriteString(" by (" + strings.Join(n.Grouping, ", ") + ") ")
+		}
+		b.WriteByte('(')
+		write(b, n.Expr)
+		b.WriteByte(')')
+	case *parser.BinaryExpr:
+		if n.ReturnBool {
+			panic("grafana: query cannot print " + n.String())
+		}
+		write(b, n.LHS)
+		b.WriteString(" " + n.Op.String() + " ")
+		if vm := n.VectorMatching; vm != nil && len(vm.MatchingLabels) > 0 {
+			tag := "ignoring"
+			if vm.On {
+				tag = "on"
+			}
+			b.WriteString(tag + "(" + strings.Join(vm.MatchingLabels, ", ") + ") ")
+		}
+		write(b, n.RHS)
+	case *parser.ParenExpr:
+		b.WriteByte('(')
+		write(b, n.Expr)
+		b.WriteByte(')')
+	case *parser.NumberLiteral:
+		b.WriteString(strconv.FormatFloat(n.Val, 'g', -1, 64))
+	default:
+		panic("grafana: query cannot print " + e.String())
 	}
-	b.WriteByte('}')
 }
-
-// instant is the selector as an instant vector.
-func (s selector) instant() expr {
-	var b strings.Builder
-	s.write(&b)
-	return expr{text: b.String()}
-}
-
-// overRange is fn(selector[window]).
-func overRange(fn string, s selector, window string) expr {
-	var b strings.Builder
-	b.WriteString(fn)
-	b.WriteByte('(')
-	s.write(&b)
-	b.WriteByte('[')
-	b.WriteString(window)
-	b.WriteString("])")
-	return expr{text: b.String()}
-}
-
-// rate is rate(selector[$__rate_interval]).
-func rate(s selector) expr { return overRange("rate", s, rateInterval) }
-
-// call is fn(args...).
-func call(fn string, args ...expr) expr {
-	parts := make([]string, len(args))
-	for i, a := range args {
-		parts[i] = a.text
-	}
-	return expr{text: fn + "(" + strings.Join(parts, ", ") + ")"}
-}
-
-// aggregate is op by (labels) (e), or op(e) without labels.
-func aggregate(op string, e expr, by ...string) expr {
-	if len(by) == 0 {
-		return expr{text: op + "(" + e.text + ")"}
-	}
-	return expr{text: op + " by (" + strings.Join(by, ", ") + ") (" + e.text + ")"}
-}
-
-func sum(e expr, by ...string) expr { return aggregate("sum", e, by...) }
-
-// num is a number literal, written the shortest way that reads back as v.
-func num(v float64) expr { return expr{text: strconv.FormatFloat(v, 'g', -1, 64)} }
-
-// precedence of PromQL's binary operators, lowest first.
-var precedence = map[string]int{
-	"or": 1, "and": 2, "unless": 2,
-	"==": 3, "!=": 3, "<": 3, "<=": 3, ">": 3, ">=": 3,
-	"+": 4, "-": 4,
-	"*": 5, "/": 5, "%": 5, "atan2": 5,
-	"^": 6,
-}
-
-// binary is l op r, with a matching modifier such as "ignoring(state)" ("" for
-// none); an operand is parenthesised where the text would otherwise parse
-// differently (all operators but ^ associate to the left).
-func binary(op string, l, r expr, modifier string) expr {
-	p, ok := precedence[op]
-	if !ok {
-		panic("grafana: not a PromQL binary operator: " + op)
-	}
-	lt, rt := l.text, r.text
-	if l.prec != 0 && (l.prec < p || l.prec == p && op == "^") {
-		lt = "(" + lt + ")"
-	}
-	if r.prec != 0 && (r.prec < p || r.prec == p && op != "^") {
-		rt = "(" + rt + ")"
-	}
-	mid := " " + op + " "
-	if modifier != "" {
-		mid = " " + op + " " + modifier + " "
-	}
-	return expr{text: lt + mid + rt, prec: p}
-}
-
-func div(l, r expr) expr { return binary("/", l, r, "") }
 
 // alternatives is a regular expression matching exactly the given strings
 // (label values, which are DNS labels, outcomes or states, quoted anyway).

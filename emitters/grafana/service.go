@@ -9,9 +9,12 @@ import (
 
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/units"
+	"github.com/prometheus/prometheus/promql/parser"
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
+	"github.com/svcgen/svcgen/emitters/promql"
 )
 
 // Layout of a service dashboard, in grid units (24 across).
@@ -30,18 +33,18 @@ func (e *env) serviceDashboard(s *catalog.Service) (dashboard.Dashboard, error) 
 	if s.Description != "" {
 		desc = s.Description + " " + desc
 	}
-	d := e.newBoard(s.Name, catalog.DashboardUID(s.Name), desc,
-		[]string{catalog.DashboardTag, catalog.DashboardTeamTag(s.Team), catalog.DashboardTierTag(s.Tier)},
+	d := e.newBoard(s.Name, conventions.DashboardUID(s.Name), desc,
+		[]string{conventions.DashboardTag, conventions.DashboardTeamTag(s.Team), conventions.DashboardTierTag(string(s.Tier))},
 		// Not in the picked cluster: this lists the clusters to pick from.
-		"label_values("+selector{MetricUp, []matcher{eq(e.m.ServiceLabel, s.Name)}}.instant().text+", "+labelCluster+")")
+		"label_values("+query(promql.Selector(MetricUp, promql.Eq(e.m.ServiceLabel, s.Name)))+", "+labelCluster+")")
 	d.b.Time("now-6h", "now")
 	d.b.Link(link{
 		title: OverviewTitle, tooltip: "Every SLO of the catalog, worst first",
-		url: catalog.OverviewDashboardURL(""), icon: "dashboard", keepContext: true,
+		url: conventions.OverviewDashboardURL(""), icon: "dashboard", keepContext: true,
 	}.builder())
 	d.b.Link(withoutPlacement(dashboard.NewDashboardLinkBuilder("Team " + s.Team).
 		Type(dashboard.DashboardLinkTypeDashboards).
-		Tags([]string{catalog.DashboardTag, catalog.DashboardTeamTag(s.Team)}).
+		Tags([]string{conventions.DashboardTag, conventions.DashboardTeamTag(s.Team)}).
 		Icon("dashboard").
 		Tooltip("Dashboards of the services of team " + s.Team).
 		AsDropdown(true).KeepTime(true).IncludeVars(true).TargetBlank(false)))
@@ -75,7 +78,7 @@ func availabilitySLO(s *catalog.Service) *catalog.SLO {
 func (e *env) goldenSignals(d *board, s *catalog.Service) error {
 	d.row("Golden signals")
 	m := e.m
-	short := catalog.CurrentBurnWindow
+	short := conventions.CurrentBurnWindow
 	errRatio := s.Alerting.ErrorRate
 	errLine := ratioFloat(errRatio)
 
@@ -83,23 +86,23 @@ func (e *env) goldenSignals(d *board, s *catalog.Service) error {
 	// availability SLO where there is one: the numbers HighErrorRate and the
 	// SLO's alerts see. Otherwise, raw rates.
 	var rateSeries []series
-	var ratio expr
+	var ratio parser.Expr
 	var source string
 	if o := availabilitySLO(s); o != nil {
 		rateSeries = []series{
-			{e.recorded(catalog.RecordSLITotalRate(short), s, o).instant(), "requests"},
-			{e.recorded(catalog.RecordSLIErrorRate(short), s, o).instant(), "errors (" + m.StatusLabel + " =~ " + m.ErrorStatus + ")"},
+			{e.recorded(conventions.RecordSLITotalRate(catalog.FormatDuration(short)), s, o), "requests"},
+			{e.recorded(conventions.RecordSLIErrorRate(catalog.FormatDuration(short)), s, o), "errors (" + m.StatusLabel + " =~ " + m.ErrorStatus + ")"},
 		}
-		ratio = e.recorded(catalog.RecordSLIErrorRatio(short), s, o).instant()
+		ratio = e.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(short)), s, o)
 		source = "over " + catalog.FormatDuration(short) + " windows, from the recording rules of the " + o.Name + " SLO"
 	} else {
 		all := e.raw(m.Requests, s)
-		bad := all.with(re(m.StatusLabel, m.ErrorStatus))
+		bad := promql.With(all, promql.Re(m.StatusLabel, m.ErrorStatus))
 		rateSeries = []series{
-			{sum(rate(all)), "requests"},
-			{sum(rate(bad)), "errors (" + m.StatusLabel + " =~ " + m.ErrorStatus + ")"},
+			{promql.Sum(rate(all)), "requests"},
+			{promql.Sum(rate(bad)), "errors (" + m.StatusLabel + " =~ " + m.ErrorStatus + ")"},
 		}
-		ratio = div(binary("or", sum(rate(bad)), call("vector", num(0)), ""), sum(rate(all)))
+		ratio = div(promql.Binary(parser.LOR, promql.Sum(rate(bad)), vector0()), promql.Sum(rate(all)))
 		source = "from " + m.Requests
 	}
 	d.graph(graph{
@@ -111,7 +114,7 @@ func (e *env) goldenSignals(d *board, s *catalog.Service) error {
 	d.graph(graph{
 		title: "Error ratio",
 		description: "Share of requests to " + s.Name + " that failed (" + m.StatusLabel + " =~ " + m.ErrorStatus + "), " + source +
-			". No value while there is no traffic. The line is the " + string(s.Tier) + " tier's limit: " + catalog.AlertHighErrorRate +
+			". No value while there is no traffic. The line is the " + string(s.Tier) + " tier's limit: " + conventions.AlertHighErrorRate +
 			" pages when it stays above " + errRatio.String() + " %.",
 		unit: units.PercentUnit, decimals: percentDecimals(errRatio),
 		series: []series{{ratio, "error ratio"}},
@@ -121,10 +124,10 @@ func (e *env) goldenSignals(d *board, s *catalog.Service) error {
 
 	// Latency quantiles from the request histogram, against the tier's p95
 	// alert and the thresholds of the latency SLOs.
-	bucket := e.raw(m.Duration+"_bucket", s)
+	bucket := e.raw(conventions.HistogramBuckets(m.Duration), s)
 	var lat []series
 	for _, q := range quantiles {
-		lat = append(lat, series{call("histogram_quantile", num(q.q), sum(rate(bucket), "le")), q.legend})
+		lat = append(lat, series{promql.Call(promql.FnHistogramQuantile, promql.Num(q.q), promql.Sum(rate(bucket), "le")), q.legend})
 	}
 	var lines []line
 	var sloText []string
@@ -140,7 +143,7 @@ func (e *env) goldenSignals(d *board, s *catalog.Service) error {
 		sloText = append(sloText, "the "+o.Name+" SLO counts requests slower than "+catalog.FormatDuration(o.Threshold)+" as bad ("+color+")")
 	}
 	lines = append(lines, line{s.Alerting.Latency.Seconds(), colorWarning})
-	latDesc := "Latency quantiles of " + s.Name + " from " + m.Duration + ". Lines: " + catalog.AlertHighLatency +
+	latDesc := "Latency quantiles of " + s.Name + " from " + m.Duration + ". Lines: " + conventions.AlertHighLatency +
 		" warns when p95 stays above " + catalog.FormatDuration(s.Alerting.Latency) + " (orange)"
 	if len(sloText) > 0 {
 		latDesc += "; " + strings.Join(sloText, "; ")
@@ -169,10 +172,9 @@ func (e *env) saturation(d *board, s *catalog.Service) error {
 		}
 		q[r.name] = v.AsApproximateFloat64()
 	}
-	ctr := func(metric string) selector {
-		return selector{metric: metric, matchers: []matcher{
-			e.clusterMatcher(), eq(labelNamespace, e.c.Settings.Namespace), eq(labelContainer, s.Name),
-		}}
+	ctr := func(metric string) *parser.VectorSelector {
+		return promql.Selector(metric,
+			e.clusterMatcher(), promql.Eq(labelNamespace, e.c.Settings.Namespace), promql.Eq(labelContainer, s.Name))
 	}
 	where := "the " + s.Name + " containers in namespace " + e.c.Settings.Namespace + " (cAdvisor), per pod"
 	d.graph(graph{
@@ -180,7 +182,7 @@ func (e *env) saturation(d *board, s *catalog.Service) error {
 		description: "CPU used by " + where + ", in cores. Lines: the request " + s.Resources.Requests.CPU +
 			" (orange) and the limit " + s.Resources.Limits.CPU + " (red; the kernel throttles a container at it).",
 		unit: units.Short, decimals: 2,
-		series: []series{{sum(rate(ctr(MetricCPUUsage)), labelPod), "{{" + labelPod + "}}"}},
+		series: []series{{promql.Sum(rate(ctr(MetricCPUUsage)), labelPod), "{{" + labelPod + "}}"}},
 		lines:  []line{{q["requests.cpu"], colorWarning}, {q["limits.cpu"], colorCritical}}, softMax: 1.1 * q["limits.cpu"],
 		legend: legendList, width: third, height: graphHeight,
 	})
@@ -189,7 +191,7 @@ func (e *env) saturation(d *board, s *catalog.Service) error {
 		description: "Working-set memory of " + where + ". Lines: the request " + s.Resources.Requests.Memory +
 			" (orange) and the limit " + s.Resources.Limits.Memory + " (red; a container above it is OOM-killed).",
 		unit: units.BytesIEC, decimals: 1,
-		series: []series{{aggregate("max", ctr(MetricMemoryWorkingSet).instant(), labelPod), "{{" + labelPod + "}}"}},
+		series: []series{{promql.Aggregate(parser.MAX, ctr(MetricMemoryWorkingSet), labelPod), "{{" + labelPod + "}}"}},
 		lines:  []line{{q["requests.memory"], colorWarning}, {q["limits.memory"], colorCritical}}, softMax: 1.1 * q["limits.memory"],
 		legend: legendList, width: third, height: graphHeight,
 	})
@@ -198,7 +200,7 @@ func (e *env) saturation(d *board, s *catalog.Service) error {
 		description: "Share of CPU scheduling periods in which the " + s.Name + " containers ran out of their CPU limit " +
 			s.Resources.Limits.CPU + " and waited, per pod (cAdvisor). Throttling adds latency long before CPU use reaches the limit on average.",
 		unit: units.PercentUnit, decimals: 1,
-		series: []series{{div(sum(rate(ctr(MetricCPUThrottled)), labelPod), sum(rate(ctr(MetricCPUPeriods)), labelPod)), "{{" + labelPod + "}}"}},
+		series: []series{{div(promql.Sum(rate(ctr(MetricCPUThrottled)), labelPod), promql.Sum(rate(ctr(MetricCPUPeriods)), labelPod)), "{{" + labelPod + "}}"}},
 		legend: legendList, width: third, height: graphHeight,
 	})
 	return nil
@@ -210,7 +212,7 @@ func (e *env) sloRow(d *board, s *catalog.Service, o *catalog.SLO) {
 	period := catalog.FormatDuration(o.Period)
 	d.row("SLO " + o.Name + ": " + describe(s, o))
 	budget := o.ErrorBudget()
-	periodRatio := catalog.RecordSLIErrorRatio(o.Period)
+	periodRatio := conventions.RecordSLIErrorRatio(catalog.FormatDuration(o.Period))
 	noEvents := "No events in " + period
 
 	d.stat(single{
@@ -218,27 +220,27 @@ func (e *env) sloRow(d *board, s *catalog.Service, o *catalog.SLO) {
 		description: "Share of good events over the last " + period + " (1 − " + periodRatio + "): green at or above the objective of " +
 			o.Objective.String() + " %, red below it. No value while the period has seen no events.",
 		unit: units.PercentUnit, decimals: float64(max(2, fracDigits(o.Objective)+1)),
-		series:  series{binary("-", num(1), e.recorded(periodRatio, s, o).instant(), ""), ""},
+		series:  series{promql.Binary(parser.SUB, promql.Num(1), e.recorded(periodRatio, s, o)), ""},
 		base:    colorCritical,
 		lines:   []line{{ratioFloat(o.Objective), colorOK}},
 		noValue: noEvents, width: sloStatWidth, height: graphHeight,
 	})
 	d.gauge(single{
 		title: "Error budget left",
-		description: "Share of the " + period + " error budget left (" + catalog.RecordBudgetRemaining + "): the budget is " + budget.String() +
-			" % of events: " + catalog.FormatDuration(budgetTime(o)) + " with every event bad. " + catalog.AlertBudgetLow +
+		description: "Share of the " + period + " error budget left (" + conventions.RecordBudgetRemaining + "): the budget is " + budget.String() +
+			" % of events: " + catalog.FormatDuration(budgetTime(o)) + " with every event bad. " + conventions.AlertBudgetLow +
 			" warns below " + percentText(budgetWarnLeft) + " % (orange: slow down risky changes) and pages below " + percentText(budgetCriticalLeft) +
 			" % (red: freeze deploys except fixes). Negative when overspent; no value while the period has seen no events.",
 		unit: units.PercentUnit, decimals: 1,
-		series:  series{e.recorded(catalog.RecordBudgetRemaining, s, o).instant(), ""},
+		series:  series{e.recorded(conventions.RecordBudgetRemaining, s, o), ""},
 		base:    colorCritical,
 		lines:   []line{{budgetCriticalLeft, colorWarning}, {budgetWarnLeft, colorOK}},
 		noValue: noEvents, min: ptr(0.0), max: ptr(1.0), width: sloStatWidth, height: graphHeight,
 	})
 
 	// The burn rate over each alert's long window, and the current (5m) one.
-	budgetNum := num(ratioFloat(budget))
-	burn := []series{{e.recorded(catalog.RecordCurrentBurnRate, s, o).instant(), catalog.FormatDuration(catalog.CurrentBurnWindow)}}
+	budgetNum := promql.Num(ratioFloat(budget))
+	burn := []series{{e.recorded(conventions.RecordCurrentBurnRate, s, o), catalog.FormatDuration(conventions.CurrentBurnWindow)}}
 	var lines []line
 	var pages, tickets []string
 	seen := map[time.Duration]bool{}
@@ -246,7 +248,7 @@ func (e *env) sloRow(d *board, s *catalog.Service, o *catalog.SLO) {
 		f := a.Factor(o.Period)
 		fv, _ := f.Float64()
 		pair := formatRat(f) + "× (" + catalog.FormatDuration(a.Long) + " and " + catalog.FormatDuration(a.Short) + ")"
-		if a.Severity == catalog.SeverityCritical {
+		if a.Severity == conventions.SeverityCritical {
 			lines = append(lines, line{fv, colorCritical})
 			pages = append(pages, pair)
 		} else {
@@ -255,15 +257,15 @@ func (e *env) sloRow(d *board, s *catalog.Service, o *catalog.SLO) {
 		}
 		if !seen[a.Long] {
 			seen[a.Long] = true
-			burn = append(burn, series{div(e.recorded(catalog.RecordSLIErrorRatio(a.Long), s, o).instant(), budgetNum), catalog.FormatDuration(a.Long)})
+			burn = append(burn, series{div(e.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(a.Long)), s, o), budgetNum), catalog.FormatDuration(a.Long)})
 		}
 	}
 	d.graph(graph{
 		title: "Burn rate",
 		description: "How fast the " + o.Name + " SLO spends its error budget: the error ratio over a window divided by the budget (" +
 			budget.String() + " %); at 1× the budget lasts exactly the " + period + " period. Series: the current rate (" +
-			catalog.RecordCurrentBurnRate + ") and each alert's long window. Lines: an alert fires when both its long and its short window burn faster — " +
-			catalog.AlertBurnPage + " pages at " + strings.Join(pages, " or ") + " (red), " + catalog.AlertBurnTicket + " opens a ticket at " +
+			conventions.RecordCurrentBurnRate + ") and each alert's long window. Lines: an alert fires when both its long and its short window burn faster — " +
+			conventions.AlertBurnPage + " pages at " + strings.Join(pages, " or ") + " (red), " + conventions.AlertBurnTicket + " opens a ticket at " +
 			strings.Join(tickets, " or ") + " (orange). No value while a window has seen no events.",
 		unit: "suffix:×", decimals: 2,
 		series: burn, lines: lines, softMax: 1.1 * maxLine(lines),
@@ -275,20 +277,20 @@ func (e *env) sloRow(d *board, s *catalog.Service, o *catalog.SLO) {
 // its dependencies.
 func (e *env) dependencies(d *board, s *catalog.Service) {
 	d.row("Dependencies (generated client)")
-	client := func(metric string) selector { return e.raw(metric, s) }
-	calls := client(catalog.ClientRequests)
-	failed := calls.with(re(catalog.ClientLabelOutcome, alternatives(failedOutcomes)))
-	dep := catalog.ClientLabelDependency
+	client := func(metric string) *parser.VectorSelector { return e.raw(metric, s) }
+	calls := client(conventions.ClientRequests)
+	failed := promql.With(calls, promql.Re(conventions.ClientLabelOutcome, alternatives(failedOutcomes)))
+	dep := conventions.ClientLabelDependency
 	byDep := "{{" + dep + "}}"
 	// Every description says where the numbers come from.
-	gen := s.Name + "'s generated client (go/" + s.Name + ")"
+	gen := s.Name + "'s generated client (" + conventions.GoPackageDir(s.Name) + ")"
 	exports := " The client exports these metrics when built with WithRegisterer."
 
 	d.graph(graph{
 		title:       "Calls by dependency",
 		description: "Calls per second from " + s.Name + " to each dependency, as " + gen + " counts them: once per call, whatever its retries." + exports,
 		unit:        units.RequestsPerSecond, decimals: 2,
-		series: []series{{sum(rate(calls), dep), byDep}},
+		series: []series{{promql.Sum(rate(calls), dep), byDep}},
 		legend: legendList, width: third, height: graphHeight,
 	})
 	d.graph(graph{
@@ -296,7 +298,7 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 		description: "Share of the calls to each dependency that failed (" + strings.Join(failedOutcomes, ", ") + "), as " + gen +
 			" counts them; calls the caller canceled are neither good nor failed." + exports,
 		unit: units.PercentUnit, decimals: 2,
-		series: []series{{div(sum(rate(failed), dep), sum(rate(calls), dep)), byDep}},
+		series: []series{{div(promql.Sum(rate(failed), dep), promql.Sum(rate(calls), dep)), byDep}},
 		legend: legendList, width: third, height: graphHeight,
 	})
 	d.graph(graph{
@@ -304,13 +306,13 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 		description: "Failed calls per second by dependency and by what failed them, as " + gen +
 			" counts them: an error response or transport error, a timeout, an open circuit breaker, a full bulkhead." + exports,
 		unit: units.RequestsPerSecond, decimals: 2,
-		series: []series{{sum(rate(failed), dep, catalog.ClientLabelOutcome), byDep + ": {{" + catalog.ClientLabelOutcome + "}}"}},
+		series: []series{{promql.Sum(rate(failed), dep, conventions.ClientLabelOutcome), byDep + ": {{" + conventions.ClientLabelOutcome + "}}"}},
 		legend: legendList, hideZeros: true, width: third, height: graphHeight,
 	})
 
-	breaker := client(catalog.ClientBreakerState)
-	open := breaker.with(eq(catalog.ClientLabelState, catalog.ClientStateOpen))
-	halfOpen := breaker.with(eq(catalog.ClientLabelState, catalog.ClientStateHalfOpen))
+	breaker := client(conventions.ClientBreakerState)
+	open := promql.With(breaker, promql.Eq(conventions.ClientLabelState, conventions.ClientStateOpen))
+	halfOpen := promql.With(breaker, promql.Eq(conventions.ClientLabelState, conventions.ClientStateHalfOpen))
 	var breakers []string
 	for _, x := range s.Dependencies {
 		breakers = append(breakers, x.Name+" opens at "+x.Breaker.Describe()+" failing and half-opens after "+catalog.FormatDuration(x.Breaker.OpenFor))
@@ -319,8 +321,8 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 		title: "Circuit breakers",
 		description: "State of the circuit breaker in " + gen + " to each dependency: the worst over the service's pods, " +
 			"each of which has its own breaker. " + strings.Join(breakers, "; ") + "." + exports,
-		series: []series{{aggregate("max",
-			binary("+", binary("*", num(2), open.instant(), ""), halfOpen.instant(), "ignoring("+catalog.ClientLabelState+")"), dep), byDep}},
+		series: []series{{promql.Aggregate(parser.MAX,
+			promql.Ignoring(parser.ADD, promql.Binary(parser.MUL, promql.Num(2), open), halfOpen, conventions.ClientLabelState), dep), byDep}},
 		states: []state{
 			{0, "closed", colorOK},
 			{1, "half-open", colorHalfOpen},
@@ -333,7 +335,7 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 		description: "Calls per second the bulkhead of " + gen + " refused, by dependency: more calls were in flight than it admits (" +
 			bulkheads(s) + ")." + exports,
 		unit: units.RequestsPerSecond, decimals: 2,
-		series: []series{{sum(rate(client(catalog.ClientBulkheadRejections)), dep), byDep}},
+		series: []series{{promql.Sum(rate(client(conventions.ClientBulkheadRejections)), dep), byDep}},
 		legend: legendList, hideZeros: true, width: third, height: graphHeight,
 	})
 	d.graph(graph{
@@ -341,17 +343,17 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 		description: "Retries per second by " + gen + ", by dependency. It retries only where it owns the retries; " +
 			"the mesh retries the others, unseen by the client (" + retryOwners(s) + ")." + exports,
 		unit: units.RequestsPerSecond, decimals: 2,
-		series: []series{{sum(rate(client(catalog.ClientRetries)), dep), byDep}},
+		series: []series{{promql.Sum(rate(client(conventions.ClientRetries)), dep), byDep}},
 		legend: legendList, hideZeros: true, width: third, height: graphHeight,
 	})
 
 	// Latency per dependency, against its timeouts.
 	width := uint32(24 / min(len(s.Dependencies), 4))
 	for _, x := range s.Dependencies {
-		bucket := client(catalog.ClientRequestDuration + "_bucket").with(eq(dep, x.Name))
+		bucket := promql.With(client(conventions.HistogramBuckets(conventions.ClientRequestDuration)), promql.Eq(dep, x.Name))
 		var lat []series
 		for _, q := range quantiles {
-			lat = append(lat, series{call("histogram_quantile", num(q.q), sum(rate(bucket), "le")), q.legend})
+			lat = append(lat, series{promql.Call(promql.FnHistogramQuantile, promql.Num(q.q), promql.Sum(rate(bucket), "le")), q.legend})
 		}
 		g := graph{
 			title: x.Name + " latency",
@@ -365,7 +367,7 @@ func (e *env) dependencies(d *board, s *catalog.Service) {
 		if callee := e.c.Callee(x); callee != nil {
 			g.links = []link{{
 				title: callee.Name + " dashboard", tooltip: "The dashboard of " + callee.Name,
-				url: catalog.DashboardURL("", callee.Name), icon: "dashboard", keepContext: true,
+				url: conventions.DashboardURL("", callee.Name), icon: "dashboard", keepContext: true,
 			}}
 		}
 		d.graph(g)

@@ -2,6 +2,7 @@ package istio
 
 import (
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // host is one destination the mesh gets objects for: a catalog service's own
@@ -44,7 +45,7 @@ func hosts(c *catalog.Catalog) []*host {
 	outside := map[string]*host{}
 	for _, s := range c.Services {
 		out = append(out, &host{
-			FQDN:   catalog.Host(s.Name, ns),
+			FQDN:   conventions.Host(s.Name, ns),
 			Callee: s,
 			Owner:  s,
 			Name:   HostObjectName(s.Name),

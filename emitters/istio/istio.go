@@ -2,7 +2,6 @@ package istio
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -20,35 +19,39 @@ type Emitter struct{}
 // Name implements emit.Emitter.
 func (Emitter) Name() string { return "istio" }
 
-// Emit implements emit.Emitter. A service whose file would hold no object (a
-// rolling service no catalog service calls, with no outside dependencies)
+// Emit returns the target's files sorted by path.
+func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
+
+// EmitTo implements emit.Emitter. A service whose file would hold no object
+// (a rolling service no catalog service calls, with no outside dependencies)
 // gets no file.
-func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
-	var files []emit.File
+func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 	var cur *catalog.Service
 	var buf bytes.Buffer
-	flush := func() {
+	flush := func() error {
+		defer buf.Reset()
 		if cur != nil && buf.Len() > 0 {
-			files = append(files, emit.File{Path: Path(cur.Name), Data: append([]byte(Header), buf.Bytes()...)})
+			return out(emit.File{Path: Path(cur.Name), Data: append([]byte(Header), buf.Bytes()...)})
 		}
-		buf.Reset()
+		return nil
 	}
 	for _, h := range hosts(c) {
 		if h.Owner != cur {
-			flush()
+			if err := flush(); err != nil {
+				return err
+			}
 			cur = h.Owner
 		}
 		for _, o := range objects(c, h) {
 			doc, err := marshal(o, c.Settings.Namespace, h.Owner.Name)
 			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
+				return fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
 			}
 			buf.WriteString("---\n# " + o.Comment + "\n")
 			buf.Write(doc)
 		}
 	}
-	flush()
-	return files, nil
+	return flush()
 }
 
 // resource is the Kubernetes envelope of an Istio object. apiVersion, kind
@@ -77,12 +80,13 @@ func marshal(o object, namespace, owner string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	// Numbers stay json.Number, which yamlenc writes as the number it holds.
-	dec.UseNumber()
-	var spec map[string]any
-	if err := dec.Decode(&spec); err != nil {
+	tree, err := yamlenc.FromJSON(raw)
+	if err != nil {
 		return nil, err
+	}
+	spec, ok := tree.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s %s: spec is not a JSON object", o.Kind, o.Name)
 	}
 	spellOutDefaults(o.Kind, spec)
 	return yamlenc.Marshal(resource{

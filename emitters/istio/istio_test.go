@@ -14,6 +14,7 @@ import (
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler"
 	"github.com/svcgen/svcgen/compiler/compilertest"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/examples"
 )
@@ -112,7 +113,7 @@ func checkEdges(t *testing.T, c *catalog.Catalog, docs []doc) {
 			host := d.Host
 			callee := c.Callee(d)
 			if callee != nil {
-				host = catalog.Host(callee.Name, ns)
+				host = conventions.Host(callee.Name, ns)
 			}
 			if host == "" {
 				continue
@@ -141,14 +142,14 @@ func checkEdges(t *testing.T, c *catalog.Catalog, docs []doc) {
 			}
 			switch dep := callee.Deploy; dep.Strategy {
 			case catalog.StrategyCanary:
-				wantSplit(t, edge, route, map[string]int32{catalog.SubsetStable: int32(100 - dep.Canary.Weight), catalog.SubsetCanary: int32(dep.Canary.Weight)})
+				wantSplit(t, edge, route, map[string]int32{catalog.VersionStable: int32(100 - dep.Canary.Weight), catalog.VersionCanary: int32(dep.Canary.Weight)})
 				hr, _, _ := resolve(docs, ns, s.Name, host, map[string]string{dep.Canary.Header: "true"})
 				if hr == nil || hr == route {
 					t.Errorf("%s: a request with %s: true is not routed apart", edge, dep.Canary.Header)
 					continue
 				}
 				checkRoute(t, edge+" (canary header)", d, hr)
-				wantSplit(t, edge+" (canary header)", hr, map[string]int32{catalog.SubsetCanary: 100})
+				wantSplit(t, edge+" (canary header)", hr, map[string]int32{catalog.VersionCanary: 100})
 			case catalog.StrategyBlueGreen:
 				wantSplit(t, edge, route, map[string]int32{string(dep.BlueGreen.Active): 100})
 			default:
@@ -312,7 +313,7 @@ services: c: {` + svc + `}`,
 				if got := routeNames(vs); strings.Join(got, " ") != "from-w default" {
 					t.Fatalf("routes %v", got)
 				}
-				if r := vs.Http[0]; r.Retries.GetAttempts() != 0 || r.Match[0].SourceLabels[catalog.LabelName] != "w" || r.Match[0].SourceNamespace != "shop" {
+				if r := vs.Http[0]; r.Retries.GetAttempts() != 0 || r.Match[0].SourceLabels[conventions.LabelName] != "w" || r.Match[0].SourceNamespace != "shop" {
 					t.Errorf("w's route %v", r)
 				}
 				if r := vs.Http[1]; r.Retries.GetAttempts() == 0 {
@@ -329,7 +330,7 @@ services: c: {` + svc + `}`,
 services: z: {` + svc + `, deploy: {strategy: "canary", canary: weight: 0}}
 services: h: {` + svc + `, deploy: {strategy: "canary", canary: weight: 100}}`,
 			check: func(t *testing.T, files []emit.File, docs []doc) {
-				for name, want := range map[string]string{"z": catalog.SubsetStable, "h": catalog.SubsetCanary} {
+				for name, want := range map[string]string{"z": catalog.VersionStable, "h": catalog.VersionCanary} {
 					vs := only(t, docs, KindVirtualService, name).VS
 					last := vs.Http[len(vs.Http)-1]
 					if len(last.Route) != 1 || last.Route[0].Destination.Subset != want || last.Route[0].Weight != 0 {
@@ -353,7 +354,7 @@ services: a: {` + svc + `, dependencies: pay: {kind: "external", host: "api.psp.
 					t.Errorf("ServiceEntry %v", se)
 				}
 				dr := only(t, docs, KindDestinationRule, "a.to.pay.from.b").DR
-				if dr.WorkloadSelector.GetMatchLabels()[catalog.LabelName] != "b" {
+				if dr.WorkloadSelector.GetMatchLabels()[conventions.LabelName] != "b" {
 					t.Errorf("b's rule selects %v", dr.WorkloadSelector)
 				}
 				if count(docs, KindVirtualService) != 0 {
@@ -369,7 +370,7 @@ services: c: {` + svc + `, dependencies: psp: {kind: "external", host: "api.psp.
 			check: func(t *testing.T, files []emit.File, docs []doc) {
 				host := only(t, docs, KindDestinationRule, "a.to.psp").DR
 				own := only(t, docs, KindDestinationRule, "a.to.psp.from.a").DR
-				if host.WorkloadSelector != nil || own.WorkloadSelector.GetMatchLabels()[catalog.LabelName] != "a" {
+				if host.WorkloadSelector != nil || own.WorkloadSelector.GetMatchLabels()[conventions.LabelName] != "a" {
 					t.Errorf("selectors %v, %v", host.WorkloadSelector, own.WorkloadSelector)
 				}
 				if got := own.TrafficPolicy.OutlierDetection.GetConsecutive_5XxErrors().GetValue(); got != 2 {
@@ -640,11 +641,11 @@ func TestPolicyProjection(t *testing.T) {
 	}
 }
 
-// TestInClusterMatchesHost keeps InCluster in step with catalog.Host: a
+// TestInClusterMatchesHost keeps InCluster in step with conventions.Host: a
 // catalog service's host is one the Kubernetes registry knows.
 func TestInClusterMatchesHost(t *testing.T) {
-	if !InCluster(catalog.Host("a", "b")) {
-		t.Errorf("InCluster(%q) = false", catalog.Host("a", "b"))
+	if !InCluster(conventions.Host("a", "b")) {
+		t.Errorf("InCluster(%q) = false", conventions.Host("a", "b"))
 	}
 	if InCluster("api.example.com") || InCluster("svc.cluster.local.example.com") {
 		t.Errorf("InCluster accepts an outside host")

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // Naming conventions of the Istio target: file paths, object names, route
@@ -72,18 +72,10 @@ func CallerRoute(caller string) string { return routeCallerPrefix + caller }
 // request to the canary (the seed's canary-user: "true").
 const CanaryHeaderValue = "true"
 
-// labelManagedBy marks every object as svcgen's.
-const (
-	labelManagedBy     = "app.kubernetes.io/managed-by"
-	labelManagedByName = "svcgen"
-)
-
-// inClusterSuffix ends the name of every host the Kubernetes registry already
-// knows (see catalog.Host): such a host needs no ServiceEntry.
-const inClusterSuffix = ".svc.cluster.local"
-
-// InCluster reports whether host is a Kubernetes Service of the cluster.
-func InCluster(host string) bool { return strings.HasSuffix(host, inClusterSuffix) }
+// InCluster reports whether host is a Kubernetes Service of the cluster
+// (conventions.Host): the Kubernetes registry already knows such a host, so
+// it needs no ServiceEntry.
+func InCluster(host string) bool { return strings.HasSuffix(host, conventions.InClusterSuffix) }
 
 // RetryOn are the conditions the mesh retries on, per the seed: 5xx responses,
 // resets, connection failures and 429 (Istio turns the status code into
@@ -112,11 +104,11 @@ func portName(protocol string, port int) string {
 // selectorLabels are the labels that select a catalog service's pods, as the
 // Kubernetes emitter sets them.
 func selectorLabels(service string) map[string]string {
-	return map[string]string{catalog.LabelName: service}
+	return map[string]string{conventions.LabelName: service}
 }
 
 // objectLabels mark every object as svcgen's and name the service whose
 // file it is in.
 func objectLabels(service string) map[string]string {
-	return map[string]string{catalog.LabelName: service, labelManagedBy: labelManagedByName}
+	return map[string]string{conventions.LabelName: service, conventions.LabelManagedBy: conventions.ManagedBy}
 }

@@ -11,6 +11,7 @@ import (
 	typev1beta1 "istio.io/api/type/v1beta1"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // object is one Istio resource before marshalling.
@@ -73,13 +74,13 @@ func subsets(h *host) []*networking.Subset {
 	var names []string
 	switch d := h.Callee.Deploy; d.Strategy {
 	case catalog.StrategyCanary:
-		names = []string{catalog.SubsetStable, catalog.SubsetCanary}
+		names = []string{catalog.VersionStable, catalog.VersionCanary}
 	case catalog.StrategyBlueGreen:
 		names = []string{string(catalog.Blue), string(catalog.Green)}
 	}
 	var out []*networking.Subset
 	for _, n := range names {
-		out = append(out, &networking.Subset{Name: n, Labels: map[string]string{catalog.LabelVersion: n}})
+		out = append(out, &networking.Subset{Name: n, Labels: map[string]string{conventions.LabelVersion: n}})
 	}
 	return out
 }
@@ -248,7 +249,7 @@ func httpRoutes(h *host, name string, match *networking.HTTPMatchRequest, p rout
 		r := &networking.HTTPRoute{
 			Name:  name + RouteCanarySuffix,
 			Match: []*networking.HTTPMatchRequest{hm},
-			Route: []*networking.HTTPRouteDestination{{Destination: destination(h, catalog.SubsetCanary)}},
+			Route: []*networking.HTTPRouteDestination{{Destination: destination(h, catalog.VersionCanary)}},
 		}
 		applyRoutePolicy(r, p)
 		out = append(out, r)
@@ -295,7 +296,7 @@ func destinations(h *host) []*networking.HTTPRouteDestination {
 		for _, w := range []struct {
 			subset string
 			weight int
-		}{{catalog.SubsetStable, 100 - d.Canary.Weight}, {catalog.SubsetCanary, d.Canary.Weight}} {
+		}{{catalog.VersionStable, 100 - d.Canary.Weight}, {catalog.VersionCanary, d.Canary.Weight}} {
 			if w.weight > 0 {
 				out = append(out, &networking.HTTPRouteDestination{Destination: destination(h, w.subset), Weight: int32(w.weight)})
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler"
 	"github.com/svcgen/svcgen/compiler/compilertest"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
 )
 
@@ -171,7 +172,7 @@ func checkInvariants(t *testing.T, c *catalog.Catalog, docs []doc) {
 		if d.Meta.Namespace != c.Settings.Namespace {
 			t.Errorf("%s: namespace %q, want %q", d, d.Meta.Namespace, c.Settings.Namespace)
 		}
-		if d.Meta.Labels[labelManagedBy] != labelManagedByName || Path(d.Meta.Labels[catalog.LabelName]) != d.File {
+		if d.Meta.Labels[conventions.LabelManagedBy] != conventions.ManagedBy || Path(d.Meta.Labels[conventions.LabelName]) != d.File {
 			t.Errorf("%s: labels %v do not name svcgen and the file's service", d, d.Meta.Labels)
 		}
 		if d.DR != nil {
@@ -293,12 +294,12 @@ func checkDestinationRule(t *testing.T, d doc) {
 			t.Errorf("%s: subset %s twice", d, s.Name)
 		}
 		seen[s.Name] = true
-		if len(s.Labels) != 1 || s.Labels[catalog.LabelVersion] != s.Name {
+		if len(s.Labels) != 1 || s.Labels[conventions.LabelVersion] != s.Name {
 			t.Errorf("%s: subset %s selects %v, not the version label its Deployment sets", d, s.Name, s.Labels)
 		}
 	}
 	if ws := dr.WorkloadSelector; ws != nil {
-		if len(ws.MatchLabels) != 1 || ws.MatchLabels[catalog.LabelName] == "" {
+		if len(ws.MatchLabels) != 1 || ws.MatchLabels[conventions.LabelName] == "" {
 			t.Errorf("%s: workloadSelector %v does not select one service's pods", d, ws.MatchLabels)
 		}
 		// Istio refuses a rule with a selector exported beyond its namespace.
@@ -381,7 +382,7 @@ func resolve(docs []doc, namespace, caller, host string, headers map[string]stri
 		case d.DR != nil && d.DR.Host == host:
 			if d.DR.WorkloadSelector == nil {
 				rule = d.DR
-			} else if d.Meta.Namespace == namespace && d.DR.WorkloadSelector.MatchLabels[catalog.LabelName] == caller {
+			} else if d.Meta.Namespace == namespace && d.DR.WorkloadSelector.MatchLabels[conventions.LabelName] == caller {
 				if selected != nil {
 					return nil, nil, fmt.Errorf("two DestinationRules select %s for %s", caller, host)
 				}
@@ -402,7 +403,7 @@ func routeMatches(r *networking.HTTPRoute, namespace, caller string, headers map
 	for _, m := range r.Match {
 		ok := m.SourceNamespace == "" || m.SourceNamespace == namespace
 		for k, v := range m.SourceLabels {
-			ok = ok && k == catalog.LabelName && v == caller
+			ok = ok && k == conventions.LabelName && v == caller
 		}
 		for k, v := range m.Headers {
 			ok = ok && headers[k] == v.GetExact()

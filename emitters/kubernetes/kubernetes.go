@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/yamlenc"
 )
@@ -22,21 +23,25 @@ type Emitter struct{}
 // Name implements emit.Emitter.
 func (Emitter) Name() string { return Dir }
 
-// Emit implements emit.Emitter.
-func (Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) {
-	files := make([]emit.File, 0, len(c.Services))
+// Emit returns the target's files, one per service, sorted by path.
+func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
+
+// EmitTo implements emit.Emitter.
+func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 	for _, s := range c.Services {
 		objs, err := objects(c, s)
 		if err != nil {
-			return nil, fmt.Errorf("service %s: %w", s.Name, err)
+			return fmt.Errorf("service %s: %w", s.Name, err)
 		}
 		data, err := marshal(objs)
 		if err != nil {
-			return nil, fmt.Errorf("service %s: %w", s.Name, err)
+			return fmt.Errorf("service %s: %w", s.Name, err)
 		}
-		files = append(files, emit.File{Path: Dir + "/" + s.Name + ".yaml", Data: data})
+		if err := out(emit.File{Path: Dir + "/" + s.Name + ".yaml", Data: data}); err != nil {
+			return err
+		}
 	}
-	return files, nil
+	return nil
 }
 
 // objects returns the objects of service s in the order they are written:
@@ -95,10 +100,8 @@ func toYAML(v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var tree any
-	if err := dec.Decode(&tree); err != nil {
+	tree, err := yamlenc.FromJSON(raw)
+	if err != nil {
 		return nil, err
 	}
 	return yamlenc.Marshal(tree, yamlenc.Options{CompactSequences: true})
@@ -133,10 +136,10 @@ func objectMeta(c *catalog.Catalog, name string, labels map[string]string) metav
 // serviceLabels are the labels of every object of s.
 func serviceLabels(s *catalog.Service) map[string]string {
 	return map[string]string{
-		catalog.LabelName: s.Name,
-		LabelManagedBy:    ManagedBy,
-		LabelTeam:         s.Team,
-		LabelTier:         string(s.Tier),
+		conventions.LabelName: s.Name,
+		LabelManagedBy:        ManagedBy,
+		LabelTeam:             s.Team,
+		LabelTier:             string(s.Tier),
 	}
 }
 
@@ -144,7 +147,7 @@ func serviceLabels(s *catalog.Service) map[string]string {
 // service's and the subset.
 func workloadLabels(s *catalog.Service, w catalog.Workload) map[string]string {
 	l := serviceLabels(s)
-	l[catalog.LabelVersion] = w.Version
+	l[conventions.LabelVersion] = w.Version
 	return l
 }
 
@@ -164,5 +167,5 @@ func podLabels(s *catalog.Service, w catalog.Workload) map[string]string {
 // Deployment (Kubernetes refuses to change a Deployment's selector), so it
 // holds only the service name and the subset.
 func selector(s *catalog.Service, w catalog.Workload) map[string]string {
-	return map[string]string{catalog.LabelName: s.Name, catalog.LabelVersion: w.Version}
+	return map[string]string{conventions.LabelName: s.Name, conventions.LabelVersion: w.Version}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/compilertest"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
 	"github.com/svcgen/svcgen/examples"
 )
@@ -99,8 +100,8 @@ func checkSelectors(t *testing.T, c *catalog.Catalog, s *catalog.Service, f *fil
 		if !selects(d.Spec.Selector, pod) {
 			t.Errorf("Deployment %s: selector %v does not select its own pods %v", d.Name, d.Spec.Selector, pod)
 		}
-		if pod[catalog.LabelName] != s.Name || pod[catalog.LabelVersion] != w.Version {
-			t.Errorf("Deployment %s: pods labelled %v, want %s=%s and %s=%s", d.Name, pod, catalog.LabelName, s.Name, catalog.LabelVersion, w.Version)
+		if pod[conventions.LabelName] != s.Name || pod[conventions.LabelVersion] != w.Version {
+			t.Errorf("Deployment %s: pods labelled %v, want %s=%s and %s=%s", d.Name, pod, conventions.LabelName, s.Name, conventions.LabelVersion, w.Version)
 		}
 		byName[d.Name] = d
 	}

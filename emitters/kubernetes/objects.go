@@ -8,18 +8,19 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
-// service is the service's in-mesh address (catalog.Host): one port, "http",
+// service is the service's in-mesh address (conventions.Host): one port, "http",
 // on the service port. A blue-green service's selector names the live
 // colour, so switching colour changes that one line; the others select
 // every pod of the service (a canary's share of traffic is Istio's to set).
 func service(c *catalog.Catalog, s *catalog.Service, ws []catalog.Workload) *corev1.Service {
-	sel := map[string]string{catalog.LabelName: s.Name}
+	sel := map[string]string{conventions.LabelName: s.Name}
 	if s.Deploy.Strategy == catalog.StrategyBlueGreen {
 		for _, w := range ws {
 			if w.Live {
-				sel[catalog.LabelVersion] = w.Version
+				sel[conventions.LabelVersion] = w.Version
 			}
 		}
 	}

@@ -21,5 +21,5 @@
 // Rules are rulefmt types marshalled with yaml.v3; every expression is a
 // PromQL syntax tree printed by the parser's printer, so label values from
 // the catalog are quoted by it. Names Grafana reads are in
-// catalog/names_prometheus.go; names of this target in names.go.
+// package conventions (records.go); names of this target in names.go.
 package prometheus

@@ -6,6 +6,8 @@ import (
 
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/svcgen/svcgen/emitters/promql"
 )
 
 // FuzzSelectorRoundTrip: any label value, put into a selector by the
@@ -21,13 +23,13 @@ func FuzzSelectorRoundTrip(f *testing.F) {
 		if !utf8.ValidString(value) {
 			return // PromQL strings are UTF-8; label values from CUE always are
 		}
-		ms := []*labels.Matcher{eq("service", value)}
+		ms := []*labels.Matcher{promql.Eq("service", value)}
 		// A regular expression Prometheus refuses is refused at compile
 		// time (the error-status-regex rule); only valid ones get here.
 		if _, err := labels.NewMatcher(labels.MatchRegexp, "status_code", value); err == nil {
-			ms = append(ms, re("status_code", value))
+			ms = append(ms, promql.Re("status_code", value))
 		}
-		text := selector("http_requests_total", ms...).String()
+		text := promql.Selector("http_requests_total", ms...).String()
 		expr, err := p.ParseExpr(text)
 		if err != nil {
 			t.Fatalf("%q printed as %s, which does not parse: %v", value, text, err)

@@ -1,13 +1,14 @@
 package prometheus
 
 import (
+	"strconv"
 	"time"
 
-	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 )
 
 // Naming conventions of the Prometheus target. Names other targets read
-// (recording rules, alert names and labels) are in package catalog.
+// (recording rules, alert names and labels) are in package conventions.
 
 // Dir is the directory the emitter writes under.
 const Dir = "prometheus"
@@ -31,8 +32,8 @@ func sloGroup(service, slo string) string { return service + "-slo-" + slo }
 func signalsGroup(service string) string  { return service + "-signals" }
 func depsGroup(service string) string     { return service + "-dependencies" }
 
-// Label names the rules add besides catalog.AlertLabel*.
-const labelDependency = catalog.ClientLabelDependency
+// Label names the rules add besides conventions.AlertLabel*.
+const labelDependency = conventions.ClientLabelDependency
 
 // Timing of the alerts. A `for:` is never shorter than the group's
 // evaluation interval.
@@ -57,13 +58,17 @@ const (
 )
 
 // Error-budget policy: the share of the period's budget left below which
-// ErrorBudgetLow fires, with its severity.
+// ErrorBudgetLow fires, with its severity; left is the share as a decimal
+// (exact), percent as a percentage.
 var budgetPolicy = []struct {
-	left     string // a ratio, exact
+	left     string
 	percent  string
 	severity string
 	action   string
 }{
-	{"0.5", "50", catalog.SeverityWarning, "slow down risky changes"},
-	{"0.2", "20", catalog.SeverityCritical, "freeze deploys except fixes, per the error-budget policy"},
+	{ratioText(conventions.BudgetWarnLeft), ratioText(conventions.BudgetWarnLeft * 100), conventions.SeverityWarning, "slow down risky changes"},
+	{ratioText(conventions.BudgetCriticalLeft), ratioText(conventions.BudgetCriticalLeft * 100), conventions.SeverityCritical, "freeze deploys except fixes, per the error-budget policy"},
 }
+
+// ratioText writes r in the fewest digits that read back as r.
+func ratioText(r float64) string { return strconv.FormatFloat(r, 'g', -1, 64) }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/compiler/compilertest"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/prometheus"
 	"github.com/svcgen/svcgen/examples"
@@ -153,7 +154,7 @@ func checkRules(t *testing.T, c *catalog.Catalog, s *catalog.Service, groups *ru
 				checkSelector(t, c, s, sel)
 			}
 			if r.Record != "" {
-				if r.Labels[catalog.RecordLabelService] != s.Name || r.Labels[catalog.RecordLabelSLO] == "" {
+				if r.Labels[conventions.RecordLabelService] != s.Name || r.Labels[conventions.RecordLabelSLO] == "" {
 					t.Errorf("%s: %s lacks service and slo labels: %v", s.Name, r.Record, r.Labels)
 				}
 				continue
@@ -187,7 +188,7 @@ func checkRules(t *testing.T, c *catalog.Catalog, s *catalog.Service, groups *ru
 func checkSelector(t *testing.T, c *catalog.Catalog, s *catalog.Service, ms []*labels.Matcher) {
 	t.Helper()
 	for _, m := range ms {
-		if m.Type == labels.MatchEqual && (m.Name == c.Settings.Metrics.ServiceLabel || m.Name == catalog.RecordLabelService) && m.Value == s.Name {
+		if m.Type == labels.MatchEqual && (m.Name == c.Settings.Metrics.ServiceLabel || m.Name == conventions.RecordLabelService) && m.Value == s.Name {
 			return
 		}
 	}
@@ -198,40 +199,40 @@ func checkAlert(t *testing.T, c *catalog.Catalog, s *catalog.Service, r rulefmt.
 	t.Helper()
 	l := r.Labels
 	for k, want := range map[string]string{
-		catalog.AlertLabelService: s.Name,
-		catalog.AlertLabelTeam:    s.Team,
-		catalog.AlertLabelTier:    string(s.Tier),
-		catalog.AlertLabelCluster: c.Settings.Cluster,
+		conventions.AlertLabelService: s.Name,
+		conventions.AlertLabelTeam:    s.Team,
+		conventions.AlertLabelTier:    string(s.Tier),
+		conventions.AlertLabelCluster: c.Settings.Cluster,
 	} {
 		if l[k] != want {
 			t.Errorf("%s %s: label %s=%q, want %q", s.Name, r.Alert, k, l[k], want)
 		}
 	}
-	if sev := l[catalog.AlertLabelSeverity]; sev != catalog.SeverityCritical && sev != catalog.SeverityWarning {
+	if sev := l[conventions.AlertLabelSeverity]; sev != conventions.SeverityCritical && sev != conventions.SeverityWarning {
 		t.Errorf("%s %s: severity %q", s.Name, r.Alert, sev)
 	}
 	switch r.Alert {
-	case catalog.AlertBurnPage, catalog.AlertBurnTicket, catalog.AlertBudgetLow:
-		if l[catalog.AlertLabelSLO] == "" {
+	case conventions.AlertBurnPage, conventions.AlertBurnTicket, conventions.AlertBudgetLow:
+		if l[conventions.AlertLabelSLO] == "" {
 			t.Errorf("%s %s: no slo label", s.Name, r.Alert)
 		}
-	case catalog.AlertBreakerOpen:
+	case conventions.AlertBreakerOpen:
 		if s.Dependency(l["dependency"]) == nil {
 			t.Errorf("%s %s: dependency label %q is not a dependency", s.Name, r.Alert, l["dependency"])
 		}
 	}
 	wantSeverity := map[string]string{
-		catalog.AlertServiceDown:   catalog.SeverityCritical,
-		catalog.AlertHighErrorRate: catalog.SeverityCritical,
-		catalog.AlertHighLatency:   catalog.SeverityWarning,
-		catalog.AlertBurnPage:      catalog.SeverityCritical,
-		catalog.AlertBurnTicket:    catalog.SeverityWarning,
+		conventions.AlertServiceDown:   conventions.SeverityCritical,
+		conventions.AlertHighErrorRate: conventions.SeverityCritical,
+		conventions.AlertHighLatency:   conventions.SeverityWarning,
+		conventions.AlertBurnPage:      conventions.SeverityCritical,
+		conventions.AlertBurnTicket:    conventions.SeverityWarning,
 	}[r.Alert]
-	if wantSeverity != "" && l[catalog.AlertLabelSeverity] != wantSeverity {
-		t.Errorf("%s %s: severity %s, want %s", s.Name, r.Alert, l[catalog.AlertLabelSeverity], wantSeverity)
+	if wantSeverity != "" && l[conventions.AlertLabelSeverity] != wantSeverity {
+		t.Errorf("%s %s: severity %s, want %s", s.Name, r.Alert, l[conventions.AlertLabelSeverity], wantSeverity)
 	}
 	a := r.Annotations
-	if a["runbook_url"] != s.Runbook || a["dashboard"] != catalog.DashboardURL(c.Settings.Links.Grafana, s.Name) ||
+	if a["runbook_url"] != s.Runbook || a["dashboard"] != conventions.DashboardURL(c.Settings.Links.Grafana, s.Name) ||
 		a["summary"] == "" || a["description"] == "" {
 		t.Errorf("%s %s: annotations %v", s.Name, r.Alert, a)
 	}
@@ -286,7 +287,7 @@ func checkTests(t *testing.T, s *catalog.Service, groups *rulefmt.RuleGroups, da
 			}
 			for _, a := range at.ExpAlerts {
 				fired[at.Alertname] = true
-				if a.ExpLabels[catalog.AlertLabelService] != s.Name || a.ExpAnnotations["runbook_url"] != s.Runbook {
+				if a.ExpLabels[conventions.AlertLabelService] != s.Name || a.ExpAnnotations["runbook_url"] != s.Runbook {
 					t.Errorf("%s: expected %s alert %v", s.Name, at.Alertname, a)
 				}
 			}
@@ -308,7 +309,7 @@ func checkTests(t *testing.T, s *catalog.Service, groups *rulefmt.RuleGroups, da
 	// Every alert of the service is seen firing in some test, except
 	// HighLatency (no scenario drives the histogram's p95 on purpose).
 	for name := range alertNames {
-		if name != catalog.AlertHighLatency && !fired[name] {
+		if name != conventions.AlertHighLatency && !fired[name] {
 			t.Errorf("%s: no test shows %s firing", s.Name, name)
 		}
 	}
@@ -365,11 +366,11 @@ func TestExactNumbers(t *testing.T) {
 }
 `)
 			groups := rulesOf(t, c, "api")
-			budget := findRule(groups, func(r rulefmt.Rule) bool { return r.Record == catalog.RecordErrorBudget })
+			budget := findRule(groups, func(r rulefmt.Rule) bool { return r.Record == conventions.RecordErrorBudget })
 			if len(budget) != 1 || budget[0].Expr != "vector("+tc.budget+")" {
 				t.Errorf("budget rule %v, want vector(%s)", budget, tc.budget)
 			}
-			obj := findRule(groups, func(r rulefmt.Rule) bool { return r.Record == catalog.RecordObjective })
+			obj := findRule(groups, func(r rulefmt.Rule) bool { return r.Record == conventions.RecordObjective })
 			if want := "vector(" + catalog.MustPercent(tc.objective).Ratio() + ")"; len(obj) != 1 || obj[0].Expr != want {
 				t.Errorf("objective rule %v, want %s", obj, want)
 			}
@@ -377,7 +378,7 @@ func TestExactNumbers(t *testing.T) {
 				name    string
 				thr     []string
 				factors string
-			}{{catalog.AlertBurnPage, tc.page, tc.pageFactors}, {catalog.AlertBurnTicket, tc.ticket, tc.ticketFactors}} {
+			}{{conventions.AlertBurnPage, tc.page, tc.pageFactors}, {conventions.AlertBurnTicket, tc.ticket, tc.ticketFactors}} {
 				rs := findRule(groups, func(r rulefmt.Rule) bool { return r.Alert == a.name })
 				if len(rs) != 1 {
 					t.Fatalf("%d %s rules", len(rs), a.name)
@@ -447,7 +448,7 @@ services: api: {
 			// series the rules' own (service).
 			want := "app"
 			if recorded {
-				want = catalog.RecordLabelService
+				want = conventions.RecordLabelService
 			}
 			if !slices.Equal(by, []string{want}) {
 				t.Errorf("%s: selector %v names the service by %v, want %s", r.Expr, sel, by, want)
@@ -491,7 +492,9 @@ func TestLatencyBucket(t *testing.T) {
 		c := compileSrc(t, oneService+`	slos: latency: {threshold: "`+tc.threshold+`", objective: 99}
 }
 `)
-		rs := findRule(rulesOf(t, c, "api"), func(r rulefmt.Rule) bool { return r.Record == catalog.RecordSLIErrorRate(5*time.Minute) })
+		rs := findRule(rulesOf(t, c, "api"), func(r rulefmt.Rule) bool {
+			return r.Record == conventions.RecordSLIErrorRate(catalog.FormatDuration(5*time.Minute))
+		})
 		if len(rs) != 1 || !strings.Contains(rs[0].Expr, tc.matcher) {
 			t.Errorf("threshold %s: %v lacks %s", tc.threshold, rs, tc.matcher)
 		}
@@ -525,7 +528,7 @@ func TestCustomSLI(t *testing.T) {
 			groups := parseRules(t, "api", files[prometheus.RulesPath("api")])
 			for _, w := range catalog.BurnWindows() {
 				rs := findRule(groups, func(r rulefmt.Rule) bool {
-					return r.Record == catalog.RecordSLITotalRate(w) && r.Labels[catalog.RecordLabelSLO] == "jobs"
+					return r.Record == conventions.RecordSLITotalRate(catalog.FormatDuration(w)) && r.Labels[conventions.RecordLabelSLO] == "jobs"
 				})
 				want := `sum(sum(rate(jobs_total{queue="mail"}[` + model.Duration(w).String() + `])))`
 				if len(rs) != 1 || rs[0].Expr != want {
@@ -533,7 +536,7 @@ func TestCustomSLI(t *testing.T) {
 				}
 			}
 			absent := findRule(groups, func(r rulefmt.Rule) bool {
-				return r.Alert == catalog.AlertSLIAbsent && r.Labels[catalog.AlertLabelSLO] == "jobs"
+				return r.Alert == conventions.AlertSLIAbsent && r.Labels[conventions.AlertLabelSLO] == "jobs"
 			})
 			if len(absent) != 1 {
 				t.Errorf("%d absent alerts for the custom SLI", len(absent))
@@ -546,7 +549,7 @@ func TestCustomSLI(t *testing.T) {
 			for _, tg := range tf.Tests {
 				names = append(names, tg.Name)
 				for _, at := range tg.AlertRuleTests {
-					if at.Alertname == catalog.AlertSLIAbsent {
+					if at.Alertname == conventions.AlertSLIAbsent {
 						t.Errorf("%q asserts %s, which a custom SLI makes unpredictable", tg.Name, at.Alertname)
 					}
 				}
@@ -584,9 +587,9 @@ services: {
 }
 `)
 	got := map[string]string{}
-	for _, r := range findRule(rulesOf(t, c, "front"), func(r rulefmt.Rule) bool { return r.Alert == catalog.AlertBreakerOpen }) {
-		got[r.Labels["dependency"]] = r.Labels[catalog.AlertLabelSeverity]
-		if r.Labels[catalog.AlertLabelTier] != "medium" || r.Labels[catalog.AlertLabelService] != "front" {
+	for _, r := range findRule(rulesOf(t, c, "front"), func(r rulefmt.Rule) bool { return r.Alert == conventions.AlertBreakerOpen }) {
+		got[r.Labels["dependency"]] = r.Labels[conventions.AlertLabelSeverity]
+		if r.Labels[conventions.AlertLabelTier] != "medium" || r.Labels[conventions.AlertLabelService] != "front" {
 			t.Errorf("labels %v: want the caller's service and tier", r.Labels)
 		}
 	}
@@ -672,13 +675,13 @@ func TestScenarios(t *testing.T) {
 				kind, alert string
 				states      []bool
 			}{
-				{"page", catalog.AlertBurnPage, []bool{false, true}},
-				{"slow page", catalog.AlertBurnPage, []bool{false, true}},
-				{"ticket", catalog.AlertBurnTicket, []bool{false, true}},
-				{"ticket", catalog.AlertBurnPage, []bool{false, false}},
-				{"quiet", catalog.AlertBurnPage, []bool{false, false}},
-				{"quiet", catalog.AlertBurnTicket, []bool{false, false}},
-				{"quiet", catalog.AlertBudgetLow, []bool{false, false}},
+				{"page", conventions.AlertBurnPage, []bool{false, true}},
+				{"slow page", conventions.AlertBurnPage, []bool{false, true}},
+				{"ticket", conventions.AlertBurnTicket, []bool{false, true}},
+				{"ticket", conventions.AlertBurnPage, []bool{false, false}},
+				{"quiet", conventions.AlertBurnPage, []bool{false, false}},
+				{"quiet", conventions.AlertBurnTicket, []bool{false, false}},
+				{"quiet", conventions.AlertBudgetLow, []bool{false, false}},
 			} {
 				if got := states[want.kind][want.alert]; !slices.Equal(got, want.states) {
 					t.Errorf("%s scenario: %s %v, want %v (scenarios: %v)", want.kind, want.alert, got, want.states, slices.Sorted(maps.Keys(states)))
@@ -687,7 +690,7 @@ func TestScenarios(t *testing.T) {
 			// The guard scenario needs a guard of at least 4 requests (one
 			// request every 32 minutes at the least, exact in binary).
 			if tc.minRequests >= 4 {
-				if got := states["guard"][catalog.AlertBurnPage]; !slices.Equal(got, []bool{false}) {
+				if got := states["guard"][conventions.AlertBurnPage]; !slices.Equal(got, []bool{false}) {
 					t.Errorf("guard scenario: page %v, want silent", got)
 				}
 			} else if _, ok := states["guard"]; ok {

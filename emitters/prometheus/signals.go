@@ -6,6 +6,8 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
+	"github.com/svcgen/svcgen/emitters/promql"
 )
 
 // signalAlerts builds the golden-signal alerts of the service from its tier's
@@ -15,44 +17,47 @@ func (sr *serviceRules) signalAlerts() signalAlerts {
 	s, e := sr.s, sr.env
 	svc := sr.serviceSel().String()
 	down := &alertSpec{
-		name:        catalog.AlertServiceDown,
-		expr:        binary(parser.EQLC, selector("up", sr.serviceSel()), num(0)),
+		name:        conventions.AlertServiceDown,
+		expr:        promql.Binary(parser.EQLC, promql.Selector(conventions.MetricUp, sr.serviceSel()), promql.Num(0)),
 		forDur:      sr.alertFor(forServiceDown),
-		labels:      sr.alertLabels(catalog.SeverityCritical),
+		labels:      sr.alertLabels(conventions.SeverityCritical),
 		annotations: sr.annotations(s.Name+": a target is down", ""),
 		templates:   map[string]string{"description": sr.downDescription("{{ $labels.instance }}")},
 	}
 	errRatio := s.Alerting.ErrorRate
 	errors := &alertSpec{
-		name: catalog.AlertHighErrorRate,
-		expr: binary(parser.GTR,
-			binary(parser.DIV,
-				sum(overRange(fnRate, sr.requests(true), goldenWindow)),
-				sum(overRange(fnRate, sr.requests(false), goldenWindow))),
+		name: conventions.AlertHighErrorRate,
+		expr: promql.Binary(parser.GTR,
+			promql.Binary(parser.DIV,
+				promql.Sum(promql.OverRange(promql.FnRate, sr.requests(true), goldenWindow)),
+				promql.Sum(promql.OverRange(promql.FnRate, sr.requests(false), goldenWindow))),
+
 			decimalNum(errRatio.Ratio())),
+
 		forDur: sr.alertFor(forHighErrorRate),
-		labels: sr.alertLabels(catalog.SeverityCritical),
+		labels: sr.alertLabels(conventions.SeverityCritical),
 		annotations: sr.annotations(s.Name+": more than "+errRatio.String()+" % of requests fail",
 			"More than "+errRatio.String()+" % of the requests to "+s.Name+" have failed ("+e.errorRe.String()+
 				") over "+catalog.FormatDuration(goldenWindow)+" windows for "+catalog.FormatDuration(sr.alertFor(forHighErrorRate))+"."),
 	}
 	latency := &alertSpec{
-		name: catalog.AlertHighLatency,
-		expr: binary(parser.GTR,
-			call(fnHistogramQuantile, num(latencyQuantile),
-				aggregate(parser.SUM, overRange(fnRate, selector(e.bucket, sr.serviceSel()), goldenWindow), "le")),
-			num(seconds(s.Alerting.Latency))),
+		name: conventions.AlertHighLatency,
+		expr: promql.Binary(parser.GTR,
+			promql.Call(promql.FnHistogramQuantile, promql.Num(latencyQuantile),
+				promql.Aggregate(parser.SUM, promql.OverRange(promql.FnRate, promql.Selector(e.bucket, sr.serviceSel()), goldenWindow), "le")),
+			promql.Num(seconds(s.Alerting.Latency))),
+
 		forDur: sr.alertFor(forHighLatency),
-		labels: sr.alertLabels(catalog.SeverityWarning),
+		labels: sr.alertLabels(conventions.SeverityWarning),
 		annotations: sr.annotations(s.Name+": p95 latency above "+catalog.FormatDuration(s.Alerting.Latency),
 			"The 95th percentile latency of "+s.Name+" has been above "+catalog.FormatDuration(s.Alerting.Latency)+
 				" for "+catalog.FormatDuration(sr.alertFor(forHighLatency))+"."),
 	}
 	absent := &alertSpec{
-		name:       catalog.AlertSLIAbsent,
-		expr:       call(fnAbsent, sr.requests(false)),
+		name:       conventions.AlertSLIAbsent,
+		expr:       promql.Call(promql.FnAbsent, sr.requests(false)),
 		forDur:     sr.alertFor(forAbsent),
-		labels:     sr.alertLabels(catalog.SeverityWarning),
+		labels:     sr.alertLabels(conventions.SeverityWarning),
 		exprLabels: map[string]string{e.m.ServiceLabel: s.Name},
 		annotations: sr.annotations(s.Name+" exports no "+e.m.Requests,
 			"No "+e.m.Requests+" series with "+svc+" for "+catalog.FormatDuration(sr.alertFor(forAbsent))+
@@ -85,17 +90,18 @@ func (sr *serviceRules) breaker(d *catalog.Dependency) *breakerAlert {
 	s, e := sr.s, sr.env
 	bridge := breakerBridge(d)
 	forDur := sr.alertFor(d.Breaker.OpenFor + bridge + time.Minute)
-	state := selector(catalog.ClientBreakerState,
-		sr.serviceSel(), eq(catalog.ClientLabelDependency, d.Name), eq(catalog.ClientLabelState, catalog.BreakerOpen))
+	state := promql.Selector(conventions.ClientBreakerState,
+		sr.serviceSel(), promql.Eq(conventions.ClientLabelDependency, d.Name), promql.Eq(conventions.ClientLabelState, conventions.ClientStateOpen))
 	callee := d.Name
 	if d.Kind == catalog.KindInternal {
 		callee = d.Service
 	}
 	return &breakerAlert{dep: d, spec: &alertSpec{
-		name: catalog.AlertBreakerOpen,
-		expr: binary(parser.EQLC,
-			aggregate(parser.MAX, overRange(fnMaxOverTime, state, bridge)),
-			num(1)),
+		name: conventions.AlertBreakerOpen,
+		expr: promql.Binary(parser.EQLC,
+			promql.Aggregate(parser.MAX, promql.OverRange(promql.FnMaxOverTime, state, bridge)),
+			promql.Num(1)),
+
 		forDur: forDur,
 		labels: sr.alertLabels(breakerSeverity(e.c, s, d), labelDependency, d.Name),
 		annotations: sr.annotations(s.Name+": circuit breaker to "+d.Name+" is open",
@@ -122,7 +128,7 @@ func breakerSeverity(c *catalog.Catalog, s *catalog.Service, d *catalog.Dependen
 		tier = callee.Tier
 	}
 	if tier == catalog.TierCritical || tier == catalog.TierHigh {
-		return catalog.SeverityCritical
+		return conventions.SeverityCritical
 	}
-	return catalog.SeverityWarning
+	return conventions.SeverityWarning
 }

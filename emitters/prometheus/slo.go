@@ -13,6 +13,8 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
+	"github.com/svcgen/svcgen/emitters/promql"
 )
 
 // sloRules are the recording and alerting rules of one SLO.
@@ -68,8 +70,8 @@ func (sr *serviceRules) slo(o *catalog.SLO) (*sloRules, error) {
 		sr:     sr,
 		slo:    o,
 		budget: o.ErrorBudget().Rat(),
-		match:  []*labels.Matcher{eq(catalog.RecordLabelService, sr.s.Name), eq(catalog.RecordLabelSLO, o.Name)},
-		lbls:   map[string]string{catalog.RecordLabelService: sr.s.Name, catalog.RecordLabelSLO: o.Name},
+		match:  []*labels.Matcher{promql.Eq(conventions.RecordLabelService, sr.s.Name), promql.Eq(conventions.RecordLabelSLO, o.Name)},
+		lbls:   map[string]string{conventions.RecordLabelService: sr.s.Name, conventions.RecordLabelSLO: o.Name},
 	}
 	if o.SLI != nil {
 		c, err := sr.env.parseCustom(o.SLI)
@@ -82,8 +84,8 @@ func (sr *serviceRules) slo(o *catalog.SLO) (*sloRules, error) {
 		f := a.Factor(o.Period)
 		so.pairs = append(so.pairs, burnPair{BurnAlert: a, factor: f, threshold: new(big.Rat).Mul(f, so.budget)})
 	}
-	so.page = so.burnAlert(catalog.SeverityCritical)
-	so.ticket = so.burnAlert(catalog.SeverityWarning)
+	so.page = so.burnAlert(conventions.SeverityCritical)
+	so.ticket = so.burnAlert(conventions.SeverityWarning)
 	for _, p := range budgetPolicy {
 		so.budgetLow = append(so.budgetLow, so.budgetAlert(p.left, p.percent, p.severity, p.action))
 	}
@@ -113,7 +115,7 @@ func (e *env) parseCustom(c *catalog.CustomSLI) (*customSLI, error) {
 
 // recorded selects one of the SLO's recorded series.
 func (so *sloRules) recorded(name string) *parser.VectorSelector {
-	return selector(name, so.match...)
+	return promql.Selector(name, so.match...)
 }
 
 // totalExpr is all events per second over w, as one unlabelled series.
@@ -121,11 +123,11 @@ func (so *sloRules) totalExpr(w time.Duration) parser.Expr {
 	sr, e := so.sr, so.sr.env
 	switch {
 	case so.custom != nil:
-		return sum(so.custom.total[w])
+		return promql.Sum(so.custom.total[w])
 	case so.slo.Kind == catalog.SLOLatency:
-		return sum(overRange(fnRate, selector(e.count, sr.serviceSel()), w))
+		return promql.Sum(promql.OverRange(promql.FnRate, promql.Selector(e.count, sr.serviceSel()), w))
 	}
-	return sum(overRange(fnRate, sr.requests(false), w))
+	return promql.Sum(promql.OverRange(promql.FnRate, sr.requests(false), w))
 }
 
 // errorExpr is bad events per second over w. Availability and custom SLIs
@@ -138,12 +140,12 @@ func (so *sloRules) errorExpr(w time.Duration) parser.Expr {
 	sr, e := so.sr, so.sr.env
 	switch {
 	case so.custom != nil:
-		return binary(parser.LOR, sum(so.custom.errors[w]), call(fnVector, num(0)))
+		return promql.Binary(parser.LOR, promql.Sum(so.custom.errors[w]), promql.Call(promql.FnVector, promql.Num(0)))
 	case so.slo.Kind == catalog.SLOLatency:
-		good := sum(overRange(fnRate, selector(e.bucket, sr.serviceSel(), leMatcher(seconds(so.slo.Threshold))), w))
-		return ignoring(parser.SUB, so.recorded(catalog.RecordSLITotalRate(w)), good, catalog.RecordLabelService, catalog.RecordLabelSLO)
+		good := promql.Sum(promql.OverRange(promql.FnRate, promql.Selector(e.bucket, sr.serviceSel(), leMatcher(seconds(so.slo.Threshold))), w))
+		return promql.Ignoring(parser.SUB, so.recorded(conventions.RecordSLITotalRate(catalog.FormatDuration(w))), good, conventions.RecordLabelService, conventions.RecordLabelSLO)
 	}
-	return binary(parser.LOR, sum(overRange(fnRate, sr.requests(true), w)), call(fnVector, num(0)))
+	return promql.Binary(parser.LOR, promql.Sum(promql.OverRange(promql.FnRate, sr.requests(true), w)), promql.Call(promql.FnVector, promql.Num(0)))
 }
 
 // leMatcher selects a histogram bucket by its upper bound. Client libraries
@@ -152,14 +154,14 @@ func (so *sloRules) errorExpr(w time.Duration) parser.Expr {
 func leMatcher(bound float64) *labels.Matcher {
 	s := strconv.FormatFloat(bound, 'g', -1, 64)
 	if bound == math.Trunc(bound) && !strings.ContainsAny(s, "e") {
-		return re(model.BucketLabel, s+"|"+s+`\.0`)
+		return promql.Re(model.BucketLabel, s+"|"+s+`\.0`)
 	}
-	return eq(model.BucketLabel, s)
+	return promql.Eq(model.BucketLabel, s)
 }
 
 // ratio is bad over total where total > 0.
 func (so *sloRules) ratio(bad, total string) parser.Expr {
-	return binary(parser.DIV, so.recorded(bad), binary(parser.GTR, so.recorded(total), num(0)))
+	return promql.Binary(parser.DIV, so.recorded(bad), promql.Binary(parser.GTR, so.recorded(total), promql.Num(0)))
 }
 
 // budgetNum is the error budget as a number (0.0005, exactly as written).
@@ -173,31 +175,31 @@ func (so *sloRules) rules() []rulefmt.Rule {
 	rs := make([]rulefmt.Rule, 0, 3*len(windows)+12)
 	for _, w := range windows {
 		rs = append(rs,
-			record(catalog.RecordSLITotalRate(w), so.totalExpr(w), so.lbls),
-			record(catalog.RecordSLIErrorRate(w), so.errorExpr(w), so.lbls),
-			record(catalog.RecordSLIErrorRatio(w), so.ratio(catalog.RecordSLIErrorRate(w), catalog.RecordSLITotalRate(w)), so.lbls))
+			record(conventions.RecordSLITotalRate(catalog.FormatDuration(w)), so.totalExpr(w), so.lbls),
+			record(conventions.RecordSLIErrorRate(catalog.FormatDuration(w)), so.errorExpr(w), so.lbls),
+			record(conventions.RecordSLIErrorRatio(catalog.FormatDuration(w)), so.ratio(conventions.RecordSLIErrorRate(catalog.FormatDuration(w)), conventions.RecordSLITotalRate(catalog.FormatDuration(w))), so.lbls))
 	}
 	// The period, from the 5m rates (see sloRules).
-	step := num(seconds(so.sr.interval))
+	step := promql.Num(seconds(so.sr.interval))
 	short := windows[0]
 	rs = append(rs,
-		record(catalog.RecordSLITotalIncrease(o.Period),
-			binary(parser.MUL, overRange(fnSumOverTime, so.recorded(catalog.RecordSLITotalRate(short)), o.Period), step), so.lbls),
-		record(catalog.RecordSLIErrorIncrease(o.Period),
-			binary(parser.MUL, overRange(fnSumOverTime, so.recorded(catalog.RecordSLIErrorRate(short)), o.Period), step), so.lbls),
-		record(catalog.RecordSLIErrorRatio(o.Period),
-			so.ratio(catalog.RecordSLIErrorIncrease(o.Period), catalog.RecordSLITotalIncrease(o.Period)), so.lbls))
+		record(conventions.RecordSLITotalIncrease(catalog.FormatDuration(o.Period)),
+			promql.Binary(parser.MUL, promql.OverRange(promql.FnSumOverTime, so.recorded(conventions.RecordSLITotalRate(catalog.FormatDuration(short))), o.Period), step), so.lbls),
+		record(conventions.RecordSLIErrorIncrease(catalog.FormatDuration(o.Period)),
+			promql.Binary(parser.MUL, promql.OverRange(promql.FnSumOverTime, so.recorded(conventions.RecordSLIErrorRate(catalog.FormatDuration(short))), o.Period), step), so.lbls),
+		record(conventions.RecordSLIErrorRatio(catalog.FormatDuration(o.Period)),
+			so.ratio(conventions.RecordSLIErrorIncrease(catalog.FormatDuration(o.Period)), conventions.RecordSLITotalIncrease(catalog.FormatDuration(o.Period))), so.lbls))
 	// Metadata.
 	rs = append(rs,
-		record(catalog.RecordObjective, call(fnVector, decimalNum(o.Objective.Ratio())), so.lbls),
-		record(catalog.RecordErrorBudget, call(fnVector, so.budgetNum()), so.lbls),
-		record(catalog.RecordPeriodDays, call(fnVector, num(float64(o.Period/catalog.Day))), so.lbls),
-		record(catalog.RecordBudgetRemaining,
-			binary(parser.SUB, num(1), binary(parser.DIV, so.recorded(catalog.RecordSLIErrorRatio(o.Period)), so.budgetNum())), so.lbls),
-		record(catalog.RecordCurrentBurnRate,
-			binary(parser.DIV, so.recorded(catalog.RecordSLIErrorRatio(catalog.CurrentBurnWindow)), so.budgetNum()), so.lbls),
-		record(catalog.RecordPeriodBurnRate,
-			binary(parser.DIV, so.recorded(catalog.RecordSLIErrorRatio(o.Period)), so.budgetNum()), so.lbls))
+		record(conventions.RecordObjective, promql.Call(promql.FnVector, decimalNum(o.Objective.Ratio())), so.lbls),
+		record(conventions.RecordErrorBudget, promql.Call(promql.FnVector, so.budgetNum()), so.lbls),
+		record(conventions.RecordPeriodDays, promql.Call(promql.FnVector, promql.Num(float64(o.Period/catalog.Day))), so.lbls),
+		record(conventions.RecordBudgetRemaining,
+			promql.Binary(parser.SUB, promql.Num(1), promql.Binary(parser.DIV, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(o.Period))), so.budgetNum())), so.lbls),
+		record(conventions.RecordCurrentBurnRate,
+			promql.Binary(parser.DIV, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(conventions.CurrentBurnWindow))), so.budgetNum()), so.lbls),
+		record(conventions.RecordPeriodBurnRate,
+			promql.Binary(parser.DIV, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(o.Period))), so.budgetNum()), so.lbls))
 	rs = append(rs, so.page.rule(), so.ticket.rule())
 	for _, a := range so.budgetLow {
 		rs = append(rs, a.rule())
@@ -214,9 +216,10 @@ func (so *sloRules) guard(w time.Duration) parser.Expr {
 	if so.slo.MinRequests <= 0 {
 		return nil
 	}
-	return binary(parser.GTE,
-		binary(parser.MUL, so.recorded(catalog.RecordSLITotalRate(w)), num(seconds(w))),
-		num(float64(so.slo.MinRequests)))
+	return promql.Binary(parser.GTE,
+		promql.Binary(parser.MUL, so.recorded(conventions.RecordSLITotalRate(catalog.FormatDuration(w))), promql.Num(seconds(w))),
+		promql.Num(float64(so.slo.MinRequests)))
+
 }
 
 // burnAlert is the page (critical) or ticket (warning) alert: an OR of the
@@ -236,13 +239,13 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 		}
 		thr := ratNum(p.threshold)
 		conds := []parser.Expr{
-			binary(parser.GTR, so.recorded(catalog.RecordSLIErrorRatio(p.Long)), thr),
-			binary(parser.GTR, so.recorded(catalog.RecordSLIErrorRatio(p.Short)), thr),
+			promql.Binary(parser.GTR, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(p.Long))), thr),
+			promql.Binary(parser.GTR, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(p.Short))), thr),
 		}
 		if g := so.guard(p.Long); g != nil {
 			conds = append(conds, g)
 		}
-		alts = append(alts, chain(parser.LAND, conds))
+		alts = append(alts, promql.Chain(parser.LAND, conds))
 		rate := "×"
 		if len(parts) == 0 {
 			rate = "× the sustainable rate"
@@ -256,9 +259,9 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 		}
 	}
 	o, s := so.slo, so.sr.s
-	name, speed, forDur, act := catalog.AlertBurnPage, "fast", forPage, "Page: find the cause now."
-	if severity == catalog.SeverityWarning {
-		name, speed, forDur, act = catalog.AlertBurnTicket, "slowly", forTicket, "Ticket: fix it within working hours, before the budget runs out."
+	name, speed, forDur, act := conventions.AlertBurnPage, "fast", forPage, "Page: find the cause now."
+	if severity == conventions.SeverityWarning {
+		name, speed, forDur, act = conventions.AlertBurnTicket, "slowly", forTicket, "Ticket: fix it within working hours, before the budget runs out."
 	}
 	exhaust := ratDuration(new(big.Rat).Quo(new(big.Rat).SetInt64(int64(o.Period)), first.factor))
 	guard := ""
@@ -270,9 +273,9 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 		"). At " + formatRat(first.factor) + "× the whole budget is gone in " + catalog.FormatDuration(exhaust.Round(time.Minute)) + ". " + act
 	return &alertSpec{
 		name:        name,
-		expr:        chain(parser.LOR, alts),
+		expr:        promql.Chain(parser.LOR, alts),
 		forDur:      so.sr.alertFor(forDur),
-		labels:      so.sr.alertLabels(severity, catalog.AlertLabelSLO, o.Name),
+		labels:      so.sr.alertLabels(severity, conventions.AlertLabelSLO, o.Name),
 		annotations: so.sr.annotations(s.Name+" is burning the error budget of its "+o.Name+" SLO "+speed, desc),
 	}
 }
@@ -281,15 +284,15 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 // remains, once the period saw enough requests to judge.
 func (so *sloRules) budgetAlert(left, percent, severity, action string) *alertSpec {
 	o, s := so.slo, so.sr.s
-	cond := []parser.Expr{binary(parser.LSS, so.recorded(catalog.RecordBudgetRemaining), decimalNum(left))}
+	cond := []parser.Expr{promql.Binary(parser.LSS, so.recorded(conventions.RecordBudgetRemaining), decimalNum(left))}
 	if o.MinRequests > 0 {
-		cond = append(cond, binary(parser.GTE, so.recorded(catalog.RecordSLITotalIncrease(o.Period)), num(float64(o.MinRequests))))
+		cond = append(cond, promql.Binary(parser.GTE, so.recorded(conventions.RecordSLITotalIncrease(catalog.FormatDuration(o.Period))), promql.Num(float64(o.MinRequests))))
 	}
 	return &alertSpec{
-		name:   catalog.AlertBudgetLow,
-		expr:   chain(parser.LAND, cond),
+		name:   conventions.AlertBudgetLow,
+		expr:   promql.Chain(parser.LAND, cond),
 		forDur: so.sr.alertFor(forBudget),
-		labels: so.sr.alertLabels(severity, catalog.AlertLabelSLO, o.Name),
+		labels: so.sr.alertLabels(severity, conventions.AlertLabelSLO, o.Name),
 		annotations: so.sr.annotations(
 			s.Name+" has less than "+percent+" % of the error budget of its "+o.Name+" SLO left",
 			"Less than "+percent+" % of the "+catalog.FormatDuration(o.Period)+" error budget ("+
@@ -304,20 +307,20 @@ func (so *sloRules) absentAlert() *alertSpec {
 	var watched, what string
 	switch {
 	case so.custom != nil:
-		watched = catalog.RecordSLITotalRate(catalog.CurrentBurnWindow)
+		watched = conventions.RecordSLITotalRate(catalog.FormatDuration(conventions.CurrentBurnWindow))
 		what = "The total query of the custom SLI of the " + o.Name + " SLO of " + s.Name + " has returned no series"
 	case o.Kind == catalog.SLOLatency:
-		watched = catalog.RecordSLIErrorRate(catalog.CurrentBurnWindow)
+		watched = conventions.RecordSLIErrorRate(catalog.FormatDuration(conventions.CurrentBurnWindow))
 		what = "The latency SLI of the " + o.Name + " SLO of " + s.Name + " (" + so.sr.env.count + " and the " +
 			so.sr.env.bucket + " bucket at " + catalog.FormatDuration(o.Threshold) + ") has had no data"
 	default:
 		return nil
 	}
 	return &alertSpec{
-		name:   catalog.AlertSLIAbsent,
-		expr:   call(fnAbsent, so.recorded(watched)),
+		name:   conventions.AlertSLIAbsent,
+		expr:   promql.Call(promql.FnAbsent, so.recorded(watched)),
 		forDur: so.sr.alertFor(forAbsent),
-		labels: so.sr.alertLabels(catalog.SeverityWarning, catalog.AlertLabelSLO, o.Name),
+		labels: so.sr.alertLabels(conventions.SeverityWarning, conventions.AlertLabelSLO, o.Name),
 		annotations: so.sr.annotations(
 			s.Name+": the SLI of its "+o.Name+" SLO has no data",
 			what+" for "+catalog.FormatDuration(forAbsent)+": the SLO's alerts are blind. Check the instrumentation and the scrape target."),

@@ -11,6 +11,8 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
+	"github.com/svcgen/svcgen/emitters/promql"
 )
 
 // promtool's unit-test file (the types live in promtool's main package).
@@ -89,10 +91,10 @@ func (s series) input() inputSeries {
 	var ms []*labels.Matcher
 	s.lbls.Range(func(l labels.Label) {
 		if l.Name != labels.MetricName {
-			ms = append(ms, eq(l.Name, l.Value))
+			ms = append(ms, promql.Eq(l.Name, l.Value))
 		}
 	})
-	return inputSeries{Series: selector(name, ms...).String(), Values: s.values}
+	return inputSeries{Series: promql.Selector(name, ms...).String(), Values: s.values}
 }
 
 // scenario is one test group: input series and the alerts asserted on them.
@@ -151,7 +153,7 @@ func (sc *scenario) group() testGroup {
 				}
 				var series map[string]string
 				ann := x.spec.annotations
-				if name == catalog.AlertServiceDown {
+				if name == conventions.AlertServiceDown {
 					series = sc.downSeries
 					ann = maps(ann, "description", x.sr.downDescription(series["instance"]))
 				}
@@ -191,7 +193,7 @@ func constant(sr *serviceRules, spec *alertSpec, at *big.Rat) expectation {
 
 // upSeries is the service's single scrape target, up from minute 0.
 func (sr *serviceRules) upSeries(values string) series {
-	return series{lbls: labels.FromStrings(labels.MetricName, "up",
+	return series{lbls: labels.FromStrings(labels.MetricName, conventions.MetricUp,
 		"instance", sr.s.Name+"-0:"+strconv.Itoa(sr.s.Metrics.Port), "job", sr.s.Name,
 		sr.env.m.ServiceLabel, sr.s.Name), values: values}
 }
@@ -261,7 +263,7 @@ func (sr *serviceRules) zeroTraffic() *scenario {
 	sc.series = append(sc.series, sr.histogram(func(string) string { return flat("0", at) })...)
 	var skip []string
 	if sr.hasCustomSLI() {
-		skip = append(skip, catalog.AlertSLIAbsent)
+		skip = append(skip, conventions.AlertSLIAbsent)
 	}
 	sc.names = names(sr.allAlerts(), skip...)
 	sc.times = []int64{at}
@@ -280,19 +282,19 @@ func (so *sloRules) zeroSamples(at int64) exprTest {
 	var samples []expSample
 	for _, w := range catalog.BurnWindows() {
 		samples = append(samples,
-			expSample{Labels: sel(catalog.RecordSLITotalRate(w)), Value: 0},
-			expSample{Labels: sel(catalog.RecordSLIErrorRate(w)), Value: 0})
+			expSample{Labels: sel(conventions.RecordSLITotalRate(catalog.FormatDuration(w))), Value: 0},
+			expSample{Labels: sel(conventions.RecordSLIErrorRate(catalog.FormatDuration(w))), Value: 0})
 	}
 	o := so.slo
 	obj, _ := strconv.ParseFloat(o.Objective.Ratio(), 64)
 	budget, _ := strconv.ParseFloat(o.ErrorBudget().Ratio(), 64)
 	samples = append(samples,
-		expSample{Labels: sel(catalog.RecordSLITotalIncrease(o.Period)), Value: 0},
-		expSample{Labels: sel(catalog.RecordSLIErrorIncrease(o.Period)), Value: 0},
-		expSample{Labels: sel(catalog.RecordObjective), Value: obj},
-		expSample{Labels: sel(catalog.RecordErrorBudget), Value: budget},
-		expSample{Labels: sel(catalog.RecordPeriodDays), Value: float64(o.Period / catalog.Day)})
-	all := selector("", re(labels.MetricName, "slo:.+"), so.match[0], so.match[1])
+		expSample{Labels: sel(conventions.RecordSLITotalIncrease(catalog.FormatDuration(o.Period))), Value: 0},
+		expSample{Labels: sel(conventions.RecordSLIErrorIncrease(catalog.FormatDuration(o.Period))), Value: 0},
+		expSample{Labels: sel(conventions.RecordObjective), Value: obj},
+		expSample{Labels: sel(conventions.RecordErrorBudget), Value: budget},
+		expSample{Labels: sel(conventions.RecordPeriodDays), Value: float64(o.Period / catalog.Day)})
+	all := promql.Selector("", promql.Re(labels.MetricName, "slo:.+"), so.match[0], so.match[1])
 	return exprTest{Expr: all.String(), EvalTime: model.Duration(time.Duration(at) * time.Minute), ExpSamples: samples}
 }
 
@@ -321,9 +323,9 @@ func (sr *serviceRules) noInstrumentation() *scenario {
 	const at = 20
 	sc := &scenario{name: "no SLI metrics: absent alerts fire", times: []int64{at}}
 	sc.series = []series{sr.upSeries(flat("1", at))}
-	sc.names = []string{catalog.AlertServiceDown}
+	sc.names = []string{conventions.AlertServiceDown}
 	if !sr.hasCustomSLI() {
-		sc.names = append(sc.names, catalog.AlertSLIAbsent)
+		sc.names = append(sc.names, conventions.AlertSLIAbsent)
 	}
 	zero := new(big.Rat)
 	sc.exps = append(sc.exps, constant(sr, sr.signals.absent, zero))
@@ -340,7 +342,7 @@ func (sr *serviceRules) noInstrumentation() *scenario {
 func (sr *serviceRules) targetDown() *scenario {
 	const down, at = 5, 15
 	up := sr.upSeries("1+0x" + strconv.Itoa(down-1) + " " + flat("0", at-down))
-	sc := &scenario{name: "target down: ServiceDown fires", series: []series{up}, names: []string{catalog.AlertServiceDown}}
+	sc := &scenario{name: "target down: ServiceDown fires", series: []series{up}, names: []string{conventions.AlertServiceDown}}
 	sc.downSeries = up.lbls.WithoutEmpty().Map()
 	delete(sc.downSeries, labels.MetricName)
 	sc.exps = []expectation{constant(sr, sr.signals.down, big.NewRat(down, 1))}
@@ -356,7 +358,7 @@ func (sr *serviceRules) targetDown() *scenario {
 // stays open; the others stay closed.
 func (sr *serviceRules) breakerScenario() *scenario {
 	const opens = 10
-	sc := &scenario{name: "circuit breakers: open fires, closed stays silent", names: []string{catalog.AlertBreakerOpen}}
+	sc := &scenario{name: "circuit breakers: open fires, closed stays silent", names: []string{conventions.AlertBreakerOpen}}
 	var last int64
 	for i, b := range sr.breakers {
 		if i%2 == 0 {
@@ -373,9 +375,9 @@ func (sr *serviceRules) breakerScenario() *scenario {
 			open = flat("0", opens-1) + " " + flat("1", last-opens)
 			closed = flat("1", opens-1) + " " + flat("0", last-opens)
 		}
-		for _, st := range []struct{ state, values string }{{catalog.BreakerClosed, closed}, {catalog.BreakerOpen, open}} {
-			sc.series = append(sc.series, series{lbls: labels.FromStrings(labels.MetricName, catalog.ClientBreakerState,
-				sr.env.m.ServiceLabel, sr.s.Name, catalog.ClientLabelDependency, b.dep.Name, catalog.ClientLabelState, st.state), values: st.values})
+		for _, st := range []struct{ state, values string }{{conventions.ClientStateClosed, closed}, {conventions.ClientStateOpen, open}} {
+			sc.series = append(sc.series, series{lbls: labels.FromStrings(labels.MetricName, conventions.ClientBreakerState,
+				sr.env.m.ServiceLabel, sr.s.Name, conventions.ClientLabelDependency, b.dep.Name, conventions.ClientLabelState, st.state), values: st.values})
 		}
 	}
 	for _, t := range []int64{opens - 5, last} {
@@ -417,7 +419,7 @@ func (so *sloRules) burnScenarios() []*scenario {
 	}
 	// Each scenario asserts what it is about: the pages the page, with the
 	// golden error rate; the ticket the ticket, the page and the budget.
-	sloNames := []string{catalog.AlertBurnPage, catalog.AlertBurnTicket, catalog.AlertBudgetLow}
+	sloNames := []string{conventions.AlertBurnPage, conventions.AlertBurnTicket, conventions.AlertBudgetLow}
 	for _, p := range []struct {
 		name  string
 		ratio *big.Rat
@@ -426,9 +428,9 @@ func (so *sloRules) burnScenarios() []*scenario {
 		names []string
 	}{
 		{"page: at " + burn(page) + ", it pages once both windows burn " + pair(so.pairs[0]), page, burnPage, fastPageStart,
-			[]string{catalog.AlertBurnPage, catalog.AlertHighErrorRate}},
+			[]string{conventions.AlertBurnPage, conventions.AlertHighErrorRate}},
 		{"slow page: at " + burn(slowPage) + ", it pages once both windows burn " + pair(so.pairs[1]), slowPage, burnPage, slowPageStart,
-			[]string{catalog.AlertBurnPage}},
+			[]string{conventions.AlertBurnPage}},
 		{"ticket: at " + burn(ticket) + ", it tickets in time and never pages", ticket, burnTicket, burnStart, sloNames},
 		{"quiet: at " + burn(quiet) + ", it raises nothing", quiet, burnQuiet, burnStart, sloNames},
 	} {
@@ -519,7 +521,7 @@ func (so *sloRules) guardScenario() *scenario {
 	}
 	bad := new(big.Rat).Quo(big.NewRat(1, 64), u)
 	sc := so.flowScenario(so.slo.Name+" guard: one bad request an hour, among fewer than "+strconv.Itoa(m/2)+" an hour, raises nothing",
-		flow{perMin: u, bad: bad, start: 0}, []string{catalog.AlertBurnPage, catalog.AlertBurnTicket, catalog.AlertBudgetLow})
+		flow{perMin: u, bad: bad, start: 0}, []string{conventions.AlertBurnPage, conventions.AlertBurnTicket, conventions.AlertBudgetLow})
 	if sc == nil || !sc.sure(60) || so.fires(sc, 60) {
 		return nil
 	}
@@ -570,7 +572,7 @@ func (so *sloRules) flowScenario(title string, fl flow, names []string) *scenari
 	for _, name := range names {
 		// The request counter drives HighErrorRate; the histogram nothing
 		// the latency tests assert besides the SLO alerts.
-		if name != catalog.AlertHighErrorRate || so.slo.Kind == catalog.SLOAvailability {
+		if name != conventions.AlertHighErrorRate || so.slo.Kind == catalog.SLOAvailability {
 			sc.names = append(sc.names, name)
 		}
 	}
@@ -578,19 +580,19 @@ func (so *sloRules) flowScenario(title string, fl flow, names []string) *scenari
 		if other.custom != nil || other.slo.Kind != so.slo.Kind {
 			continue
 		}
-		if asserts(catalog.AlertBurnPage) {
+		if asserts(conventions.AlertBurnPage) {
 			sc.exps = append(sc.exps, other.burnExpectation(fl, other.page))
 		}
-		if asserts(catalog.AlertBurnTicket) {
+		if asserts(conventions.AlertBurnTicket) {
 			sc.exps = append(sc.exps, other.burnExpectation(fl, other.ticket))
 		}
-		if asserts(catalog.AlertBudgetLow) {
+		if asserts(conventions.AlertBudgetLow) {
 			for i, p := range budgetPolicy {
 				sc.exps = append(sc.exps, other.budgetExpectation(fl, other.budgetLow[i], p.left))
 			}
 		}
 	}
-	if asserts(catalog.AlertHighErrorRate) && so.slo.Kind == catalog.SLOAvailability {
+	if asserts(conventions.AlertHighErrorRate) && so.slo.Kind == catalog.SLOAvailability {
 		thr := sr.s.Alerting.ErrorRate.Rat()
 		key := "error-rate|" + thr.RatString() + "|" + fl.key()
 		sc.exps = append(sc.exps, predict(sr, sr.signals.errors, key, timeMargin, func(sign int) *big.Rat {
@@ -614,7 +616,7 @@ func firing(spec *alertSpec, sc *scenario, t int64) bool {
 // fires reports whether any of the SLO's own alerts fires at t in sc.
 func (so *sloRules) fires(sc *scenario, t int64) bool {
 	for _, x := range sc.exps {
-		if x.spec.labels[catalog.AlertLabelSLO] != so.slo.Name {
+		if x.spec.labels[conventions.AlertLabelSLO] != so.slo.Name {
 			continue
 		}
 		if firing, _ := x.state(t); firing {
@@ -643,7 +645,7 @@ func counterValues(before, after *big.Rat, start, end int64) string {
 // burnExpectation predicts a page or ticket alert: the earliest of its
 // pairs, each needing both windows above the threshold and the guard met.
 func (so *sloRules) burnExpectation(fl flow, spec *alertSpec) expectation {
-	severity := spec.labels[catalog.AlertLabelSeverity]
+	severity := spec.labels[conventions.AlertLabelSeverity]
 	return predict(so.sr, spec, "burn|"+severity+"|"+so.modelKey()+"|"+fl.key(), timeMargin, func(sign int) *big.Rat {
 		var on *big.Rat
 		for _, p := range so.pairs {
@@ -691,7 +693,7 @@ func (so *sloRules) guardOnset(fl flow, sign int, w int64) *big.Rat {
 // reads reports whether any selector of the custom SLI's queries matches
 // any of the series.
 func (c *customSLI) reads(ss []series) bool {
-	for _, q := range []parser.Expr{c.errors[catalog.CurrentBurnWindow], c.total[catalog.CurrentBurnWindow]} {
+	for _, q := range []parser.Expr{c.errors[conventions.CurrentBurnWindow], c.total[conventions.CurrentBurnWindow]} {
 		for _, ms := range parser.ExtractSelectors(q) {
 			for _, s := range ss {
 				if matchesAll(ms, s.lbls) {

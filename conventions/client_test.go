@@ -1,4 +1,4 @@
-package catalog
+package conventions
 
 import (
 	"go/token"

@@ -1,9 +1,41 @@
-package catalog
+package conventions
 
 import "strings"
 
-// Label values of the client metrics (names.go) that the generated Go clients
-// write and that rules and dashboards select on.
+// Metrics the generated Go clients export (package emitters/goclient), read by
+// the Prometheus target's breaker alert and the Grafana dependency rows. The
+// calling service is identified by the scrape target's service label; these
+// metrics add only the dependency and what happened.
+const (
+	// ClientRequests counts calls by dependency and outcome.
+	ClientRequests = "svcgen_client_requests_total"
+	// ClientRequestDuration is a histogram of whole-call durations by dependency.
+	ClientRequestDuration = "svcgen_client_request_duration_seconds"
+	// ClientRetries counts retries by dependency.
+	ClientRetries = "svcgen_client_retries_total"
+	// ClientBreakerState is 1 for the breaker's current state and 0 for the
+	// others, by dependency and state.
+	ClientBreakerState = "svcgen_client_circuit_breaker_state"
+	// ClientBulkheadRejections counts calls the bulkhead refused.
+	ClientBulkheadRejections = "svcgen_client_bulkhead_rejections_total"
+	// ClientInFlight is a gauge of the attempts in flight to a dependency:
+	// inside its bulkhead or, without one, sent and not yet answered.
+	ClientInFlight = "svcgen_client_in_flight_requests"
+	// ClientBulkheadMaxConcurrent is a gauge of the bulkhead's
+	// maxConcurrent, the bound of ClientInFlight; exported only where a
+	// bulkhead exists.
+	ClientBulkheadMaxConcurrent = "svcgen_client_bulkhead_max_concurrent"
+
+	// ClientLabelDependency names the dependency on every client metric.
+	ClientLabelDependency = "dependency"
+	// ClientLabelOutcome is one of ClientOutcomes on ClientRequests.
+	ClientLabelOutcome = "outcome"
+	// ClientLabelState is one of ClientStates on ClientBreakerState.
+	ClientLabelState = "state"
+)
+
+// Label values of the client metrics that the generated Go clients write and
+// that rules and dashboards select on.
 const (
 	// Outcomes of a call on ClientRequests.
 	ClientOutcomeSuccess      = "success"       // a response other than 5xx and 429 (or a guarded function's nil error)
@@ -12,7 +44,8 @@ const (
 	ClientOutcomeBreakerOpen  = "breaker_open"  // the circuit breaker refused the call
 	ClientOutcomeBulkheadFull = "bulkhead_full" // the bulkhead refused the call
 	ClientOutcomeCanceled     = "canceled"      // the caller canceled the call
-	// States of a circuit breaker on ClientBreakerState.
+	// States of a circuit breaker on ClientBreakerState (failsafe-go's
+	// three breaker states).
 	ClientStateClosed   = "closed"
 	ClientStateOpen     = "open"
 	ClientStateHalfOpen = "half_open"
@@ -64,3 +97,13 @@ var goInitialisms = map[string]bool{
 	"TS": true, "TTL": true, "UDP": true, "UI": true, "UID": true, "URI": true, "URL": true,
 	"UTF8": true, "UUID": true, "VM": true, "XML": true, "XMPP": true, "XSRF": true, "XSS": true,
 }
+
+// GoDir is the directory, under the output directory, of the generated Go
+// packages; the dashboards name it where they say where a client's metrics
+// come from.
+const GoDir = "go"
+
+// GoPackageDir is the directory of the package generated for a calling
+// service: go/<service>. The service name is a DNS label, which is a valid
+// and distinct import path element, so directories never collide.
+func GoPackageDir(service string) string { return GoDir + "/" + service }

@@ -1,11 +1,19 @@
 package catalog
 
-// The Deployments of a service, as the Kubernetes emitter writes them and the
-// Istio emitter's subsets select them. Every pod of a service carries
-// LabelName=<service> and LabelVersion=<Workload.Version>; a rolling
-// service's pods are version "stable" too, so that switching it to canary
-// adds a Deployment instead of replacing one (a Deployment's selector cannot
-// change).
+// The Deployments of a service: what its deploy strategy means in
+// Deployments, which the Kubernetes target writes, the Istio target's subsets
+// select and the compiler's eviction check counts. Every pod of a service
+// carries the labels conventions.LabelName=<service> and
+// conventions.LabelVersion=<Workload.Version>; a rolling service's pods are
+// version "stable" too, so that switching it to canary adds a Deployment
+// instead of replacing one (a Deployment's selector cannot change).
+
+// Versions of a canary service's Deployments (a blue-green service's are its
+// Colors): the Workload.Version values, and the Istio subset names.
+const (
+	VersionStable = "stable"
+	VersionCanary = "canary"
+)
 
 // Workload is one Deployment of a service.
 type Workload struct {
@@ -13,7 +21,7 @@ type Workload struct {
 	// HorizontalPodAutoscaler: the service name for the rolling and the
 	// stable Deployment, <service>-canary, <service>-blue, <service>-green.
 	Name string
-	// Version is the LabelVersion value of its pods (its Istio subset).
+	// Version is the conventions.LabelVersion value of its pods (its Istio subset).
 	Version string
 	// Image is the container image it runs.
 	Image string
@@ -35,7 +43,7 @@ func (w Workload) Autoscaled() bool { return w.MaxReplicas > w.MinReplicas }
 func (s *Service) Workloads() []Workload {
 	main := Workload{
 		Name:        s.Name,
-		Version:     SubsetStable,
+		Version:     VersionStable,
 		Image:       s.Image,
 		MinReplicas: s.Replicas.Min,
 		MaxReplicas: s.Replicas.Max,
@@ -44,8 +52,8 @@ func (s *Service) Workloads() []Workload {
 	switch d := s.Deploy; {
 	case d.Strategy == StrategyCanary && d.Canary != nil:
 		return []Workload{main, {
-			Name:        s.Name + "-" + SubsetCanary,
-			Version:     SubsetCanary,
+			Name:        s.Name + "-" + VersionCanary,
+			Version:     VersionCanary,
 			Image:       d.Canary.Image,
 			MinReplicas: d.Canary.Replicas,
 			MaxReplicas: d.Canary.Replicas,
