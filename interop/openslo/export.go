@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/interop/specyaml"
 )
 
@@ -42,7 +43,7 @@ const (
 
 // Alert "for" durations of the burn-rate alerts the Prometheus target
 // writes (emitters/prometheus: forPage, forTicket).
-var alertAfter = map[string]string{catalog.SeverityCritical: "2m", catalog.SeverityWarning: "15m"}
+var alertAfter = map[string]string{conventions.SeverityCritical: "2m", conventions.SeverityWarning: "15m"}
 
 // Document is one exported object and the service it belongs to ("" for
 // notification targets).
@@ -187,7 +188,7 @@ func exportSLO(c *catalog.Catalog, s *catalog.Service, o *catalog.SLO) ([]any, e
 	var conds, policies []any
 	for _, a := range o.BurnAlerts() {
 		sev := "page"
-		if a.Severity == catalog.SeverityWarning {
+		if a.Severity == conventions.SeverityWarning {
 			sev = "ticket"
 		}
 		cname := name + "-" + sev + "-" + shorthand(a.Long)
@@ -222,7 +223,7 @@ func receiverFor(c *catalog.Catalog, t *catalog.Team, severity string) (string, 
 	k := catalog.ReceiverKind("")
 	if t != nil {
 		k = t.Notify
-		if severity == catalog.SeverityCritical {
+		if severity == conventions.SeverityCritical {
 			k = t.Page
 		}
 	}
