@@ -49,6 +49,8 @@ const (
 	// forTicket and forBudget: slow signals, no reason to hurry.
 	forTicket = 15 * time.Minute
 	forBudget = 15 * time.Minute
+	// forBulkhead: a pool that stays nearly full, not a burst.
+	forBulkhead = 5 * time.Minute
 
 	// goldenWindow is the range of the golden-signal queries.
 	goldenWindow = 5 * time.Minute
@@ -57,13 +59,13 @@ const (
 )
 
 // Error-budget policy: the share of the period's budget left below which
-// ErrorBudgetLow fires, with its severity.
+// ErrorBudgetLow fires (its budget_left label is percent). Both are tickets
+// (catalog.AlertClassBudget).
 var budgetPolicy = []struct {
-	left     string // a ratio, exact
-	percent  string
-	severity string
-	action   string
+	left    string // a ratio, exact
+	percent string
+	action  string
 }{
-	{"0.5", "50", catalog.SeverityWarning, "slow down risky changes"},
-	{"0.2", "20", catalog.SeverityCritical, "freeze deploys except fixes, per the error-budget policy"},
+	{"0.5", "50", "slow down risky changes"},
+	{"0.2", "20", "freeze deploys except fixes, per the error-budget policy"},
 }

@@ -169,8 +169,14 @@ func checkRules(t *testing.T, c *catalog.Catalog, s *catalog.Service, groups *ru
 		t.Errorf("%s: %d SLO groups for %d SLOs", s.Name, sloGroups, len(s.SLOs))
 	}
 	// Per SLO: page, ticket, two budget alerts (+ absent for latency);
-	// golden signals: 4; a breaker alert per dependency.
-	want := 4 + len(s.Dependencies)
+	// golden signals and instrumentation: 7; a breaker alert per
+	// dependency, a bulkhead alert per dependency with a bulkhead.
+	want := 7 + len(s.Dependencies)
+	for _, d := range s.Dependencies {
+		if d.Bulkhead.Isolation != catalog.IsolationNone && d.Bulkhead.MaxConcurrent > 0 {
+			want++
+		}
+	}
 	for _, o := range s.SLOs {
 		want += 4
 		if o.Kind == catalog.SLOLatency {
@@ -220,14 +226,19 @@ func checkAlert(t *testing.T, c *catalog.Catalog, s *catalog.Service, r rulefmt.
 			t.Errorf("%s %s: dependency label %q is not a dependency", s.Name, r.Alert, l["dependency"])
 		}
 	}
-	wantSeverity := map[string]string{
-		catalog.AlertServiceDown:   catalog.SeverityCritical,
-		catalog.AlertHighErrorRate: catalog.SeverityCritical,
-		catalog.AlertHighLatency:   catalog.SeverityWarning,
-		catalog.AlertBurnPage:      catalog.SeverityCritical,
-		catalog.AlertBurnTicket:    catalog.SeverityWarning,
-	}[r.Alert]
-	if wantSeverity != "" && l[catalog.AlertLabelSeverity] != wantSeverity {
+	// The paging policy (README): without overrides only an SLO's fast
+	// burn and a whole service down page, and the error rate of a
+	// service without an availability SLO; everything else warns.
+	wantSeverity := catalog.SeverityWarning
+	switch r.Alert {
+	case catalog.AlertServiceDown, catalog.AlertBurnPage:
+		wantSeverity = catalog.SeverityCritical
+	case catalog.AlertHighErrorRate:
+		if !s.HasAvailabilitySLO() {
+			wantSeverity = catalog.SeverityCritical
+		}
+	}
+	if l[catalog.AlertLabelSeverity] != wantSeverity {
 		t.Errorf("%s %s: severity %s, want %s", s.Name, r.Alert, l[catalog.AlertLabelSeverity], wantSeverity)
 	}
 	a := r.Annotations
@@ -435,6 +446,11 @@ services: api: {
 			for _, m := range sel {
 				if m.Name == "code" {
 					statusMatchers++
+					// The error matcher, or the instrumentation alerts'
+					// "has the label" and "is an HTTP status code".
+					if (m.Type == labels.MatchNotEqual && m.Value == "") || (m.Type == labels.MatchRegexp && m.Value == "[1-5][0-9][0-9]") {
+						continue
+					}
 					if m.Type != labels.MatchRegexp || m.Value != errorStatus {
 						t.Errorf("status matcher %v, want =~ %q", m, errorStatus)
 					}
@@ -562,39 +578,66 @@ func TestCustomSLI(t *testing.T) {
 	}
 }
 
-// TestBreakerSeverity: an open breaker pages when the callee is critical or
-// high tier; a non-catalog dependency takes the caller's tier.
-func TestBreakerSeverity(t *testing.T) {
+// TestAlertPolicy: the classes' default severities, and overrides per tier
+// and per service (README "Paging policy"). An open breaker warns whatever
+// the callee's tier (the callee's own SLO pages); a tier may make it page;
+// a service may turn a class off; HighErrorRate made to page never pages
+// below the fast burn of the availability SLO, or 5 % without one.
+func TestAlertPolicy(t *testing.T) {
 	c := compileSrc(t, `package catalog
 
 settings: alerting: defaultReceiver: team: "web"
 
-teams: web: receivers: slack: {channel: "#web", apiURLFile: "/etc/am/slack"}
+teams: web: receivers: {slack: {channel: "#web", apiURLFile: "/etc/am/slack"}, pagerduty: routingKeyFile: "/etc/am/pd"}
+
+matrices: tiers: high: alerts: breaker: severity: "critical"
 
 services: {
 	front: {team: "web", tier: "medium", image: "x/front:1", slos: {}
+		alerting: alerts: latency: enabled: false
 		dependencies: {
 			core: {}
-			side: {}
-			db: {kind: "database", host: "db.example.com"}
+			cache: {kind: "cache", host: "cache.example.com"}
 		}
 	}
-	core: {team: "web", tier: "high", image: "x/core:1", slos: {}}
-	side: {team: "web", tier: "low", image: "x/side:1", slos: {}}
+	core: {team: "web", tier: "high", image: "x/core:1", slos: availability: {}
+		alerting: alerts: errorRate: severity: "critical"
+		dependencies: db: {kind: "database", host: "db.example.com", timeout: {perTry: "500ms", total: "1s"}, retry: maxRetries: 0}
+	}
 }
 `)
-	got := map[string]string{}
-	for _, r := range findRule(rulesOf(t, c, "front"), func(r rulefmt.Rule) bool { return r.Alert == catalog.AlertBreakerOpen }) {
-		got[r.Labels["dependency"]] = r.Labels[catalog.AlertLabelSeverity]
-		if r.Labels[catalog.AlertLabelTier] != "medium" || r.Labels[catalog.AlertLabelService] != "front" {
-			t.Errorf("labels %v: want the caller's service and tier", r.Labels)
+	sev := func(svc, alert, dep string) string {
+		for _, r := range findRule(rulesOf(t, c, svc), func(r rulefmt.Rule) bool { return r.Alert == alert && r.Labels["dependency"] == dep }) {
+			return r.Labels[catalog.AlertLabelSeverity]
+		}
+		return "off"
+	}
+	for _, tc := range []struct{ svc, alert, dep, want string }{
+		{"front", catalog.AlertBreakerOpen, "core", "warning"}, // the caller's tier (medium) decides, not the callee's
+		{"front", catalog.AlertBreakerOpen, "cache", "warning"},
+		{"core", catalog.AlertBreakerOpen, "db", "critical"}, // tier high's override
+		{"front", catalog.AlertHighLatency, "", "off"},       // the service's override
+		{"front", catalog.AlertHighErrorRate, "", "critical"}, // no availability SLO
+		{"core", catalog.AlertHighErrorRate, "", "critical"},
+		{"core", catalog.AlertServiceDown, "", "critical"},
+		{"core", catalog.AlertTargetDown, "", "warning"},
+	} {
+		if got := sev(tc.svc, tc.alert, tc.dep); got != tc.want {
+			t.Errorf("%s %s %s: severity %s, want %s", tc.svc, tc.alert, tc.dep, got, tc.want)
 		}
 	}
-	want := map[string]string{"core": "critical", "side": "warning", "db": "warning"}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("dependency %s: severity %q, want %q", k, got[k], v)
+	threshold := func(svc string) string {
+		for _, r := range findRule(rulesOf(t, c, svc), func(r rulefmt.Rule) bool { return r.Alert == catalog.AlertHighErrorRate }) {
+			return r.Expr[strings.LastIndex(r.Expr, " > ")+3:]
 		}
+		return ""
+	}
+	// core: 99.9 % → fast burn 14.4 × 0.001; front: the seed's 5 %.
+	if got := threshold("core"); got != "0.0144" {
+		t.Errorf("core HighErrorRate pages above %s, want the fast burn 0.0144", got)
+	}
+	if got := threshold("front"); got != "0.05" {
+		t.Errorf("front HighErrorRate pages above %s, want 0.05", got)
 	}
 }
 

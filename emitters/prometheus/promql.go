@@ -18,6 +18,7 @@ var (
 	fnRate              = parser.Functions["rate"]
 	fnSumOverTime       = parser.Functions["sum_over_time"]
 	fnMaxOverTime       = parser.Functions["max_over_time"]
+	fnAvgOverTime       = parser.Functions["avg_over_time"]
 	fnVector            = parser.Functions["vector"]
 	fnAbsent            = parser.Functions["absent"]
 	fnHistogramQuantile = parser.Functions["histogram_quantile"]
@@ -32,6 +33,10 @@ func eq(name, value string) *labels.Matcher {
 
 func re(name, value string) *labels.Matcher {
 	return &labels.Matcher{Type: labels.MatchRegexp, Name: name, Value: value}
+}
+
+func ne(name, value string) *labels.Matcher {
+	return &labels.Matcher{Type: labels.MatchNotEqual, Name: name, Value: value}
 }
 
 // selector is metric{matchers...}.

@@ -85,7 +85,7 @@ func (sr *serviceRules) slo(o *catalog.SLO) (*sloRules, error) {
 	so.page = so.burnAlert(catalog.SeverityCritical)
 	so.ticket = so.burnAlert(catalog.SeverityWarning)
 	for _, p := range budgetPolicy {
-		so.budgetLow = append(so.budgetLow, so.budgetAlert(p.left, p.percent, p.severity, p.action))
+		so.budgetLow = append(so.budgetLow, so.budgetAlert(p.left, p.percent, p.action))
 	}
 	so.absent = so.absentAlert()
 	return so, nil
@@ -192,18 +192,23 @@ func (so *sloRules) rules() []rulefmt.Rule {
 		record(catalog.RecordObjective, call(fnVector, decimalNum(o.Objective.Ratio())), so.lbls),
 		record(catalog.RecordErrorBudget, call(fnVector, so.budgetNum()), so.lbls),
 		record(catalog.RecordPeriodDays, call(fnVector, num(float64(o.Period/catalog.Day))), so.lbls),
+		// Bad events over the budget of a whole period at the mean traffic
+		// seen (budgetAlert): 1 − bad / (budget × mean rate × period).
 		record(catalog.RecordBudgetRemaining,
-			binary(parser.SUB, num(1), binary(parser.DIV, so.recorded(catalog.RecordSLIErrorRatio(o.Period)), so.budgetNum())), so.lbls),
+			binary(parser.SUB, num(1), binary(parser.DIV,
+				binary(parser.DIV, so.recorded(catalog.RecordSLIErrorIncrease(o.Period)),
+					binary(parser.GTR,
+						binary(parser.MUL, overRange(fnAvgOverTime, so.recorded(catalog.RecordSLITotalRate(short)), o.Period), num(seconds(o.Period))),
+						num(0))),
+				so.budgetNum())), so.lbls),
 		record(catalog.RecordCurrentBurnRate,
 			binary(parser.DIV, so.recorded(catalog.RecordSLIErrorRatio(catalog.CurrentBurnWindow)), so.budgetNum()), so.lbls),
 		record(catalog.RecordPeriodBurnRate,
 			binary(parser.DIV, so.recorded(catalog.RecordSLIErrorRatio(o.Period)), so.budgetNum()), so.lbls))
-	rs = append(rs, so.page.rule(), so.ticket.rule())
-	for _, a := range so.budgetLow {
-		rs = append(rs, a.rule())
-	}
+	rs = append(rs, rules([]*alertSpec{so.page, so.ticket})...)
+	rs = append(rs, rules(so.budgetLow)...)
 	if so.absent != nil {
-		rs = append(rs, so.absent.rule())
+		rs = append(rs, rules([]*alertSpec{so.absent})...)
 	}
 	return rs
 }
@@ -256,9 +261,9 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 		}
 	}
 	o, s := so.slo, so.sr.s
-	name, speed, forDur, act := catalog.AlertBurnPage, "fast", forPage, "Page: find the cause now."
+	name, speed, forDur, act, class := catalog.AlertBurnPage, "fast", forPage, "Page: find the cause now.", catalog.AlertClassBurnPage
 	if severity == catalog.SeverityWarning {
-		name, speed, forDur, act = catalog.AlertBurnTicket, "slowly", forTicket, "Ticket: fix it within working hours, before the budget runs out."
+		name, speed, forDur, act, class = catalog.AlertBurnTicket, "slowly", forTicket, "Ticket: fix it within working hours, before the budget runs out.", catalog.AlertClassBurnTicket
 	}
 	exhaust := ratDuration(new(big.Rat).Quo(new(big.Rat).SetInt64(int64(o.Period)), first.factor))
 	guard := ""
@@ -272,14 +277,28 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 		name:        name,
 		expr:        chain(parser.LOR, alts),
 		forDur:      so.sr.alertFor(forDur),
-		labels:      so.sr.alertLabels(severity, catalog.AlertLabelSLO, o.Name),
+		labels:      so.sr.classLabels(class, catalog.AlertLabelSLO, o.Name),
 		annotations: so.sr.annotations(s.Name+" is burning the error budget of its "+o.Name+" SLO "+speed, desc),
+		templates:   map[string]string{annotationValue: burnValueTemplate},
+		off:         !so.sr.policy(class).Enabled,
 	}
 }
 
+// burnValueTemplate renders a burn alert's value: the error ratio over the
+// long window of the first pair that holds (the left side of its condition).
+const burnValueTemplate = "{{ $value | humanizePercentage }} of events bad"
+
 // budgetAlert fires when less than left (a ratio) of the period's budget
-// remains, once the period saw enough requests to judge.
-func (so *sloRules) budgetAlert(left, percent, severity, action string) *alertSpec {
+// remains, once the period saw enough requests to judge. It is a ticket (the
+// error-budget policy: slow down, freeze deploys), never a page: the burn
+// alerts page for what needs a person now.
+//
+// Consumption counts against the whole period's budget, never an
+// extrapolation of young data: RecordBudgetRemaining divides the bad events
+// seen by the budget of a full period at the traffic seen so far. A burn
+// below 1× therefore spends less than the whole budget however long it runs,
+// and a young series (hours of history) has spent a few hours' worth.
+func (so *sloRules) budgetAlert(left, percent, action string) *alertSpec {
 	o, s := so.slo, so.sr.s
 	cond := []parser.Expr{binary(parser.LSS, so.recorded(catalog.RecordBudgetRemaining), decimalNum(left))}
 	if o.MinRequests > 0 {
@@ -289,11 +308,12 @@ func (so *sloRules) budgetAlert(left, percent, severity, action string) *alertSp
 		name:   catalog.AlertBudgetLow,
 		expr:   chain(parser.LAND, cond),
 		forDur: so.sr.alertFor(forBudget),
-		labels: so.sr.alertLabels(severity, catalog.AlertLabelSLO, o.Name),
+		labels: so.sr.classLabels(catalog.AlertClassBudget, catalog.AlertLabelSLO, o.Name, catalog.AlertLabelBudgetLeft, percent),
 		annotations: so.sr.annotations(
 			s.Name+" has less than "+percent+" % of the error budget of its "+o.Name+" SLO left",
 			"Less than "+percent+" % of the "+catalog.FormatDuration(o.Period)+" error budget ("+
 				catalog.FormatDuration(so.budgetTime())+") of the "+o.Name+" SLO of "+s.Name+" ("+so.describe()+") is left: "+action+"."),
+		off:       !so.sr.policy(catalog.AlertClassBudget).Enabled,
 	}
 }
 
@@ -317,7 +337,8 @@ func (so *sloRules) absentAlert() *alertSpec {
 		name:   catalog.AlertSLIAbsent,
 		expr:   call(fnAbsent, so.recorded(watched)),
 		forDur: so.sr.alertFor(forAbsent),
-		labels: so.sr.alertLabels(catalog.SeverityWarning, catalog.AlertLabelSLO, o.Name),
+		labels: so.sr.classLabels(catalog.AlertClassInstrumentation, catalog.AlertLabelSLO, o.Name),
+		off:    !so.sr.policy(catalog.AlertClassInstrumentation).Enabled,
 		annotations: so.sr.annotations(
 			s.Name+": the SLI of its "+o.Name+" SLO has no data",
 			what+" for "+catalog.FormatDuration(forAbsent)+": the SLO's alerts are blind. Check the instrumentation and the scrape target."),
