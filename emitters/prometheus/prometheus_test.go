@@ -615,8 +615,8 @@ services: {
 	for _, tc := range []struct{ svc, alert, dep, want string }{
 		{"front", catalog.AlertBreakerOpen, "core", "warning"}, // the caller's tier (medium) decides, not the callee's
 		{"front", catalog.AlertBreakerOpen, "cache", "warning"},
-		{"core", catalog.AlertBreakerOpen, "db", "critical"}, // tier high's override
-		{"front", catalog.AlertHighLatency, "", "off"},       // the service's override
+		{"core", catalog.AlertBreakerOpen, "db", "critical"},  // tier high's override
+		{"front", catalog.AlertHighLatency, "", "off"},        // the service's override
 		{"front", catalog.AlertHighErrorRate, "", "critical"}, // no availability SLO
 		{"core", catalog.AlertHighErrorRate, "", "critical"},
 		{"core", catalog.AlertServiceDown, "", "critical"},

@@ -313,7 +313,7 @@ func (so *sloRules) budgetAlert(left, percent, action string) *alertSpec {
 			s.Name+" has less than "+percent+" % of the error budget of its "+o.Name+" SLO left",
 			"Less than "+percent+" % of the "+catalog.FormatDuration(o.Period)+" error budget ("+
 				catalog.FormatDuration(so.budgetTime())+") of the "+o.Name+" SLO of "+s.Name+" ("+so.describe()+") is left: "+action+"."),
-		off:       !so.sr.policy(catalog.AlertClassBudget).Enabled,
+		off: !so.sr.policy(catalog.AlertClassBudget).Enabled,
 	}
 }
 

@@ -101,10 +101,10 @@ type scenario struct {
 	series []series
 	// names are the alert names asserted; exps predict every rule of those
 	// names that can fire on this input.
-	names []string
-	exps  []expectation
-	times      []int64
-	exprTests  []exprTest
+	names     []string
+	exps      []expectation
+	times     []int64
+	exprTests []exprTest
 }
 
 func (sr *serviceRules) unitTests() testFile {
