@@ -110,3 +110,11 @@ const (
 	// which BulkheadSaturated fires.
 	BulkheadSaturation = "0.8"
 )
+
+// Or is p where it is known, else q.
+func (p Pos) Or(q Pos) Pos {
+	if p.IsValid() {
+		return p
+	}
+	return q
+}
