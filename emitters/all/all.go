@@ -17,6 +17,7 @@ import (
 	"github.com/svcgen/svcgen/emitters/istio"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
 	"github.com/svcgen/svcgen/emitters/prometheus"
+	"github.com/svcgen/svcgen/emitters/scrape"
 )
 
 // Emitters returns a fresh list of every emitter, in report order.
@@ -24,6 +25,7 @@ func Emitters() []emit.Emitter {
 	return []emit.Emitter{
 		catalogjson.Emitter{},
 		prometheus.Emitter{},
+		scrape.Emitter{},
 		alertmanager.Emitter{},
 		grafana.Emitter{},
 		kubernetes.Emitter{},

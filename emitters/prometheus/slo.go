@@ -69,7 +69,10 @@ func (sr *serviceRules) slo(o *catalog.SLO) (*sloRules, error) {
 		slo:    o,
 		budget: o.ErrorBudget().Rat(),
 		match:  []*labels.Matcher{eq(catalog.RecordLabelService, sr.s.Name), eq(catalog.RecordLabelSLO, o.Name)},
-		lbls:   map[string]string{catalog.RecordLabelService: sr.s.Name, catalog.RecordLabelSLO: o.Name},
+		// The cluster too, as the scrape side gives raw series: the
+		// dashboards filter every query on cluster="$cluster".
+		lbls: map[string]string{catalog.RecordLabelService: sr.s.Name, catalog.RecordLabelSLO: o.Name,
+			catalog.AlertLabelCluster: sr.env.c.Settings.Cluster},
 	}
 	if o.SLI != nil {
 		c, err := sr.env.parseCustom(o.SLI)
@@ -141,7 +144,7 @@ func (so *sloRules) errorExpr(w time.Duration) parser.Expr {
 		return binary(parser.LOR, sum(so.custom.errors[w]), call(fnVector, num(0)))
 	case so.slo.Kind == catalog.SLOLatency:
 		good := sum(overRange(fnRate, selector(e.bucket, sr.serviceSel(), leMatcher(seconds(so.slo.Threshold))), w))
-		return ignoring(parser.SUB, so.recorded(catalog.RecordSLITotalRate(w)), good, catalog.RecordLabelService, catalog.RecordLabelSLO)
+		return ignoring(parser.SUB, so.recorded(catalog.RecordSLITotalRate(w)), good, catalog.RecordLabelService, catalog.RecordLabelSLO, catalog.AlertLabelCluster)
 	}
 	return binary(parser.LOR, sum(overRange(fnRate, sr.requests(true), w)), call(fnVector, num(0)))
 }

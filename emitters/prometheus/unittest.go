@@ -286,7 +286,9 @@ func (sr *serviceRules) zeroTraffic() *scenario {
 
 // zeroSamples lists every series the SLO records without traffic.
 func (so *sloRules) zeroSamples(at int64) exprTest {
-	sel := func(name string) string { return so.recorded(name).String() }
+	sel := func(name string) string {
+		return selector(name, append(slices.Clone(so.match), eq(catalog.AlertLabelCluster, so.sr.env.c.Settings.Cluster))...).String()
+	}
 	var samples []expSample
 	for _, w := range catalog.BurnWindows() {
 		samples = append(samples,
