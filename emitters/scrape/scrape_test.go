@@ -2,19 +2,16 @@ package scrape_test
 
 import (
 	"bytes"
-	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/common/model"
-	promconfig "github.com/prometheus/prometheus/config"
-	_ "github.com/prometheus/prometheus/discovery/kubernetes" // registers kubernetes_sd_configs
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/relabel"
 	appsv1 "k8s.io/api/apps/v1"
+	"go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/svcgen/svcgen/catalog"
@@ -89,13 +86,30 @@ func TestScrapeContract(t *testing.T) {
 		t.Run(ex, func(t *testing.T) {
 			c := examples.Compile(t, ex)
 			fs := files(t, c)
-			cfg, err := promconfig.Load(string(fs[scrape.ConfigPath]), slog.New(slog.NewTextHandler(io.Discard, nil)))
-			if err != nil {
-				t.Fatalf("Prometheus refuses %s: %v\n%s", scrape.ConfigPath, err, fs[scrape.ConfigPath])
+			// Prometheus's own relabel configs, with their defaults and
+			// validation (the whole file loads in Prometheus's config
+			// package in ./configtest, a module of its own).
+			var cfg struct {
+				ScrapeConfigs []*struct {
+					JobName        string            `yaml:"job_name"`
+					RelabelConfigs []*relabel.Config `yaml:"relabel_configs"`
+				} `yaml:"scrape_configs"`
 			}
-			jobs := map[string]*promconfig.ScrapeConfig{}
+			if err := yaml.Unmarshal(fs[scrape.ConfigPath], &cfg); err != nil {
+				t.Fatalf("%s: %v", scrape.ConfigPath, err)
+			}
+			type job = struct {
+				JobName        string            `yaml:"job_name"`
+				RelabelConfigs []*relabel.Config `yaml:"relabel_configs"`
+			}
+			jobs := map[string]*job{}
 			for _, sc := range cfg.ScrapeConfigs {
-				jobs[sc.JobName] = sc
+				for _, rc := range sc.RelabelConfigs {
+					if err := rc.Validate(model.LegacyValidation); err != nil {
+						t.Errorf("%s: %v", sc.JobName, err)
+					}
+				}
+				jobs[sc.JobName] = (*job)(sc)
 			}
 			for _, s := range c.Services {
 				var pm monitoringv1.PodMonitor
