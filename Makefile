@@ -15,10 +15,10 @@ EXAMPLES := $(sort $(patsubst examples/%/,%,$(dir $(wildcard examples/*/*.cue)))
 
 # Modules of their own in this repository: the runtime the generated Go
 # imports, golden/, whose generated packages require it as a user's
-# module would, and two test modules: emitters/scrape/configtest (Prometheus's
+# module would, and two test modules: emitters/prometheus/configtest (Prometheus's
 # kubernetes_sd brings client-go) and e2e/ (the shop on real Prometheus and
 # Alertmanager, with golden/'s generated clients).
-MODULES := runtime golden emitters/scrape/configtest e2e
+MODULES := runtime golden emitters/prometheus/configtest e2e
 
 ## help: list the targets
 help:

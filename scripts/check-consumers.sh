@@ -69,7 +69,7 @@ for dir in golden/*/; do
 	# rules) as errors, and every generated unit test passes. promtool
 	# resolves a test's rule_files next to the test file.
 	# (prometheus/scrape-configs.yml is checked by Prometheus's own config
-	# loader in emitters/scrape: Debian's promtool is built without
+	# loader in emitters/prometheus: Debian's promtool is built without
 	# kubernetes_sd_configs.)
 	rules=("$dir"prometheus/*.rules.yml)
 	tests=("$dir"prometheus/*.test.yml)

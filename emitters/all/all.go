@@ -17,7 +17,6 @@ import (
 	"github.com/svcgen/svcgen/emitters/istio"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
 	"github.com/svcgen/svcgen/emitters/prometheus"
-	"github.com/svcgen/svcgen/emitters/scrape"
 )
 
 // Emitters returns a fresh list of every emitter, in report order.
@@ -25,7 +24,6 @@ func Emitters() []emit.Emitter {
 	return []emit.Emitter{
 		catalogjson.Emitter{},
 		prometheus.Emitter{},
-		scrape.Emitter{},
 		alertmanager.Emitter{},
 		grafana.Emitter{},
 		kubernetes.Emitter{},

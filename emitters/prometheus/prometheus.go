@@ -28,7 +28,8 @@ type Emitter struct{}
 // Name implements emit.Emitter.
 func (Emitter) Name() string { return Dir }
 
-// Emit implements emit.Emitter: two files per service.
+// Emit implements emit.Emitter: two files per service, and the scrape
+// side (a PodMonitor per service, one scrape_configs fragment).
 func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
 
 // EmitTo implements emit.Streamer: a service's two files go to out as soon
@@ -64,7 +65,20 @@ func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 		})
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	// The scrape side of the labels the rules read.
+	scrape, err := scrapeFiles(c)
+	if err != nil {
+		return err
+	}
+	for _, f := range scrape {
+		if err := out(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // files renders a service's rules and unit tests.

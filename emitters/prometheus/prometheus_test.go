@@ -110,7 +110,9 @@ func TestExamples(t *testing.T) {
 		t.Run(ex, func(t *testing.T) {
 			c := examples.Compile(t, ex)
 			files := emitFiles(t, c)
-			if len(files) != 2*len(c.Services) {
+			// Rules and tests per service, a PodMonitor per service, one
+			// scrape_configs fragment.
+			if len(files) != 3*len(c.Services)+1 {
 				t.Fatalf("%d files for %d services", len(files), len(c.Services))
 			}
 			for _, s := range c.Services {

@@ -1,4 +1,4 @@
-package scrape_test
+package prometheus_test
 
 import (
 	"bytes"
@@ -10,14 +10,14 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/relabel"
-	appsv1 "k8s.io/api/apps/v1"
 	"go.yaml.in/yaml/v3"
+	appsv1 "k8s.io/api/apps/v1"
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/svcgen/svcgen/catalog"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
-	"github.com/svcgen/svcgen/emitters/scrape"
+	"github.com/svcgen/svcgen/emitters/prometheus"
 	"github.com/svcgen/svcgen/examples"
 )
 
@@ -25,7 +25,7 @@ import (
 func files(t *testing.T, c *catalog.Catalog) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, e := range []emit.Emitter{scrape.Emitter{}, kubernetes.Emitter{}} {
+	for _, e := range []emit.Emitter{prometheus.Emitter{}, kubernetes.Emitter{}} {
 		fs, err := e.Emit(c)
 		if err != nil {
 			t.Fatal(err)
@@ -95,8 +95,8 @@ func TestScrapeContract(t *testing.T) {
 					RelabelConfigs []*relabel.Config `yaml:"relabel_configs"`
 				} `yaml:"scrape_configs"`
 			}
-			if err := yaml.Unmarshal(fs[scrape.ConfigPath], &cfg); err != nil {
-				t.Fatalf("%s: %v", scrape.ConfigPath, err)
+			if err := yaml.Unmarshal(fs[prometheus.ScrapeConfigPath], &cfg); err != nil {
+				t.Fatalf("%s: %v", prometheus.ScrapeConfigPath, err)
 			}
 			type job = struct {
 				JobName        string            `yaml:"job_name"`
@@ -113,7 +113,7 @@ func TestScrapeContract(t *testing.T) {
 			}
 			for _, s := range c.Services {
 				var pm monitoringv1.PodMonitor
-				if err := sigsyaml.UnmarshalStrict(fs[scrape.OperatorDir+"/"+s.Name+".yaml"], &pm); err != nil {
+				if err := sigsyaml.UnmarshalStrict(fs[prometheus.PodMonitorPath(s.Name)], &pm); err != nil {
 					t.Fatalf("%s: PodMonitor does not decode strictly: %v", s.Name, err)
 				}
 				if pm.Kind != monitoringv1.PodMonitorsKind || pm.APIVersion != "monitoring.coreos.com/v1" || pm.Namespace != c.Settings.Namespace {

@@ -12,7 +12,7 @@ import (
 	promconfig "github.com/prometheus/prometheus/config"
 	"github.com/prometheus/prometheus/discovery/kubernetes" // registers kubernetes_sd_configs
 
-	"github.com/svcgen/svcgen/emitters/scrape"
+	"github.com/svcgen/svcgen/emitters/prometheus"
 	"github.com/svcgen/svcgen/examples"
 )
 
@@ -23,19 +23,19 @@ func TestPrometheusLoadsTheFragment(t *testing.T) {
 	for _, ex := range examples.Names() {
 		t.Run(ex, func(t *testing.T) {
 			c := examples.Compile(t, ex)
-			files, err := scrape.Emitter{}.Emit(c)
+			files, err := prometheus.Emitter{}.Emit(c)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var data []byte
 			for _, f := range files {
-				if f.Path == scrape.ConfigPath {
+				if f.Path == prometheus.ScrapeConfigPath {
 					data = f.Data
 				}
 			}
 			cfg, err := promconfig.Load(string(data), slog.New(slog.NewTextHandler(io.Discard, nil)))
 			if err != nil {
-				t.Fatalf("Prometheus refuses %s: %v\n%s", scrape.ConfigPath, err, data)
+				t.Fatalf("Prometheus refuses %s: %v\n%s", prometheus.ScrapeConfigPath, err, data)
 			}
 			if len(cfg.ScrapeConfigs) != len(c.Services) {
 				t.Fatalf("%d jobs for %d services", len(cfg.ScrapeConfigs), len(c.Services))
