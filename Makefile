@@ -14,9 +14,11 @@ EXAMPLES := $(sort $(patsubst examples/%/,%,$(dir $(wildcard examples/*/*.cue)))
 .PHONY: help demo build install test vet unit runtime-cover drift consumers interop tools bench bench-sloth fuzz clean
 
 # Modules of their own in this repository: the runtime the generated Go
-# imports, and golden/, whose generated packages require it as a user's
-# module would.
-MODULES := runtime golden
+# imports, golden/, whose generated packages require it as a user's
+# module would, and two test modules: emitters/prometheus/configtest (Prometheus's
+# kubernetes_sd brings client-go) and e2e/ (the shop on real Prometheus and
+# Alertmanager, with golden/'s generated clients).
+MODULES := runtime golden emitters/prometheus/configtest e2e
 
 ## help: list the targets
 help:
@@ -35,7 +37,8 @@ install:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(PREFIX)/bin/svcgen ./cmd/svcgen
 	@$(PREFIX)/bin/svcgen --version
 
-## test: go vet, every test, the golden drift check, the real consumers and the Sloth equivalence proof
+## test: go vet, every test (e2e/ runs Debian's prometheus and prometheus-alertmanager,
+## which tools installs first), the golden drift check, the real consumers and the interop proofs
 test: vet unit runtime-cover drift consumers interop
 
 ## vet: go vet over every package, the devtools-tagged commands (synth, routecases) too, and the runtime and golden modules
@@ -43,8 +46,8 @@ vet:
 	$(GO) vet -tags devtools ./...
 	@for m in $(MODULES); do echo "cd $$m && go vet ./..."; (cd $$m && $(GO) vet ./...) || exit 1; done
 
-## unit: every Go test, in the runtime and golden modules too
-unit:
+## unit: every Go test, in the runtime, golden and test modules too
+unit: tools
 	$(GO) test ./...
 	@for m in $(MODULES); do echo "cd $$m && go test ./..."; (cd $$m && $(GO) test ./...) || exit 1; done
 

@@ -483,12 +483,19 @@ type Probe struct {
 
 // ServiceAlerting are the golden-signal thresholds of a service.
 type ServiceAlerting struct {
-	// ErrorRate is the error percentage above which HighErrorRate fires.
+	// ErrorRate is the error percentage above which HighErrorRate warns
+	// (the tier's error-rate target). Where HighErrorRate pages, it pages
+	// no lower than the fast burn of an availability SLO, or PageErrorRate
+	// without one.
 	ErrorRate Percent `json:"errorRate"`
 	// Latency is the p95 above which HighLatency fires.
 	Latency time.Duration `json:"latency"`
 	// Interval is the rule evaluation interval of the service's rule groups.
 	Interval time.Duration `json:"interval"`
+	// Alerts is every alert class's severity and on/off on this service,
+	// resolved from the defaults, the tier and the service, in the order
+	// of AlertClasses.
+	Alerts []AlertPolicy `json:"alerts"`
 }
 
 // Ignore silences one vet rule for one service or edge, with a reason.

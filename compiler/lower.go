@@ -287,7 +287,26 @@ func (r *reader) service(m member, mx matrices, settings catalog.Settings) *cata
 		}
 	}
 	s.Ignores = r.ignores(v.get("vet", "ignore"))
+	r.alertPolicies(s, v.get("alerting", "alerts"), tl.sub("alerts"))
 	return s
+}
+
+// alertPolicies resolves every alert class of s: the service's override,
+// the tier's, then the class's default (catalog.DefaultAlertPolicy).
+func (r *reader) alertPolicies(s *catalog.Service, svc *node, tier layer) {
+	s.Alerting.Alerts = make([]catalog.AlertPolicy, 0, len(catalog.AlertClasses))
+	for _, c := range catalog.AlertClasses {
+		p := catalog.DefaultAlertPolicy(c, s.HasAvailabilitySLO())
+		key := "alerting.alerts." + string(c)
+		ly := []layer{user(svc), tier}
+		if r.str(&p.Severity, s.Sources, key+".severity", ly, string(c), "severity") {
+			p.Pos = s.Sources[key+".severity"].Pos
+		}
+		if r.boolean(&p.Enabled, s.Sources, key+".enabled", ly, string(c), "enabled") && !p.Pos.IsValid() {
+			p.Pos = s.Sources[key+".enabled"].Pos
+		}
+		s.Alerting.Alerts = append(s.Alerting.Alerts, p)
+	}
 }
 
 func (r *reader) traffic(v *node, src catalog.Sources, key string) *catalog.Traffic {

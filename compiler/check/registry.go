@@ -17,6 +17,7 @@ var registry = []*Rule{
 	meshHostConflict,
 	meshRetryNeedsHTTP,
 	meshRetryNonIdempotent,
+	pageUnreachable,
 	retryAmplification,
 	retryBudget,
 	selfDependency,

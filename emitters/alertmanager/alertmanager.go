@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,6 +43,19 @@ type Routing struct {
 	// Warning never pages: the team's chat or mail receiver, else the
 	// catalog's default receiver, where alerts nobody owns are read.
 	Warning string
+	// CriticalChat is the team's own chat or mail receiver, which critical
+	// alerts reach besides the pager ("" when the team has none, or when
+	// it is Critical already): whoever is not on call sees the incident.
+	CriticalChat string
+}
+
+// CriticalReceivers are the receivers a critical alert of the team reaches,
+// in route order.
+func (r Routing) CriticalReceivers() []string {
+	if r.CriticalChat == "" {
+		return []string{r.Critical}
+	}
+	return []string{r.Critical, r.CriticalChat}
 }
 
 // TeamRouting returns the receivers of team t's alerts in catalog c.
@@ -54,6 +68,9 @@ func TeamRouting(c *catalog.Catalog, t *catalog.Team) Routing {
 	}
 	if t.Page != "" {
 		r.Critical = ReceiverName(t.Name, t.Page)
+		if t.Notify != "" && r.Warning != r.Critical {
+			r.CriticalChat = r.Warning
+		}
 	}
 	return r
 }
@@ -87,8 +104,14 @@ func build(c *catalog.Catalog) *config {
 	used := map[string]bool{cfg.Route.Receiver: true}
 	for _, t := range c.Teams {
 		rt := TeamRouting(c, t)
-		crit := route{Matchers: []string{equal(conventions.AlertLabelSeverity, conventions.SeverityCritical)}, Receiver: rt.Critical}
-		criticalTiming.apply(&crit)
+		var routes []route
+		for _, rcv := range rt.CriticalReceivers() {
+			crit := route{Matchers: []string{equal(conventions.AlertLabelSeverity, conventions.SeverityCritical)}, Receiver: rcv}
+			criticalTiming.apply(&crit)
+			routes = append(routes, crit)
+		}
+		// The pager's route lets a critical alert go on to the chat's.
+		routes[0].Continue = len(routes) > 1
 		warn := route{Matchers: []string{equal(conventions.AlertLabelSeverity, conventions.SeverityWarning)}, Receiver: rt.Warning}
 		warningTiming.apply(&warn)
 		// An alert of the team with neither severity still reaches the
@@ -96,7 +119,7 @@ func build(c *catalog.Catalog) *config {
 		cfg.Route.Routes = append(cfg.Route.Routes, route{
 			Matchers: []string{equal(conventions.AlertLabelTeam, t.Name)},
 			Receiver: rt.Warning,
-			Routes:   []route{crit, warn},
+			Routes:   append(routes, warn),
 		})
 		used[rt.Critical] = true
 		used[rt.Warning] = true
@@ -128,13 +151,16 @@ func teamReceiver(t *catalog.Team, k catalog.ReceiverKind) receiver {
 	r := receiver{Name: ReceiverName(t.Name, k)}
 	switch k {
 	case catalog.ReceiverPagerDuty:
-		r.PagerDuty = []pagerdutyConfig{{SendResolved: t.PagerDuty.SendResolved, RoutingKeyFile: t.PagerDuty.RoutingKeyFile}}
+		r.PagerDuty = []pagerdutyConfig{{SendResolved: t.PagerDuty.SendResolved, RoutingKeyFile: t.PagerDuty.RoutingKeyFile,
+			Severity: pagerdutySeverity, Description: incidentTitle}}
 	case catalog.ReceiverOpsgenie:
-		r.Opsgenie = []opsgenieConfig{{SendResolved: t.Opsgenie.SendResolved, APIKeyFile: t.Opsgenie.APIKeyFile}}
+		r.Opsgenie = []opsgenieConfig{{SendResolved: t.Opsgenie.SendResolved, APIKeyFile: t.Opsgenie.APIKeyFile,
+			Priority: opsgeniePriority, Message: incidentTitle, Description: opsgenieDescription}}
 	case catalog.ReceiverWebhook:
 		r.Webhook = []webhookConfig{{SendResolved: t.Webhook.SendResolved, URLFile: t.Webhook.URLFile}}
 	case catalog.ReceiverSlack:
-		r.Slack = []slackConfig{{SendResolved: t.Slack.SendResolved, APIURLFile: t.Slack.APIURLFile, Channel: t.Slack.Channel, Text: slackText}}
+		r.Slack = []slackConfig{{SendResolved: t.Slack.SendResolved, APIURLFile: t.Slack.APIURLFile, Channel: t.Slack.Channel,
+			Title: slackTitle, TitleLink: slackTitleLink, Text: slackText}}
 	case catalog.ReceiverEmail:
 		r.Email = []emailConfig{{SendResolved: t.Email.SendResolved, To: t.Email.To}}
 	}
@@ -142,30 +168,48 @@ func teamReceiver(t *catalog.Team, k catalog.ReceiverKind) receiver {
 }
 
 // inhibitRules silence the alerts that only repeat what a firing alert
-// already says. Every equal label is carried by the alerts of both sides
-// (a label missing on one side compares as empty and would mute across
-// services); slo is carried by SLO alerts only, and is absent on both sides
-// of the non-SLO pairs, which compares equal.
+// already says, and never across subjects: each rule's equal names every
+// label that tells its alerts apart (cluster and service always; slo,
+// dependency and budget_left where the alerts carry them). A label missing
+// on both sides compares equal; one carried by only one side would compare
+// with "" and mute nothing, so no rule lists a label that only one of its
+// sides carries, except through the same alertname.
 func inhibitRules() []inhibitRule {
+	subject := []string{conventions.AlertLabelCluster, conventions.AlertLabelService}
+	with := func(extra ...string) []string { return append(slices.Clone(subject), extra...) }
 	return []inhibitRule{
 		{
-			comment:        "A service that is down also fails and is slow: page for the cause only.",
-			SourceMatchers: []string{equal(conventions.AlertLabelName, conventions.AlertServiceDown)},
-			TargetMatchers: []string{oneOf(conventions.AlertLabelName, conventions.AlertHighErrorRate, conventions.AlertHighLatency)},
-			Equal:          []string{conventions.AlertLabelCluster, conventions.AlertLabelService},
+			comment: "A whole service down (no target up) also fails, is slow, burns its SLOs and exports\n" +
+				"nothing: page for the cause only. One target down (TargetDown) mutes nothing.",
+			SourceMatchers: []string{equal("alertname", conventions.AlertServiceDown)},
+			TargetMatchers: []string{oneOf("alertname", conventions.AlertHighErrorRate, conventions.AlertHighLatency, conventions.AlertSLIAbsent,
+				conventions.AlertBurnPage, conventions.AlertBurnTicket, conventions.AlertTargetDown)},
+			Equal: with(),
 		},
 		{
-			comment: "A critical alert silences the warning of the same alert, service and SLO\n" +
-				"(ErrorBudgetLow fires per SLO: one SLO's critical must not mute another's warning).",
+			comment:        "An SLO's fast burn pages for the service: its golden-signal symptoms add nothing.",
+			SourceMatchers: []string{equal("alertname", conventions.AlertBurnPage)},
+			TargetMatchers: []string{oneOf("alertname", conventions.AlertHighErrorRate, conventions.AlertHighLatency)},
+			Equal:          with(),
+		},
+		{
+			comment: "A critical alert silences the warning of the same alert about the same subject:\n" +
+				"service, SLO and dependency (one breaker's page must not mute another dependency's warning).",
 			SourceMatchers: []string{equal(conventions.AlertLabelSeverity, conventions.SeverityCritical)},
 			TargetMatchers: []string{equal(conventions.AlertLabelSeverity, conventions.SeverityWarning)},
-			Equal:          []string{conventions.AlertLabelName, conventions.AlertLabelCluster, conventions.AlertLabelService, conventions.AlertLabelSLO},
+			Equal:          append([]string{"alertname"}, with(conventions.AlertLabelSLO, conventions.AlertLabelDependency, conventions.AlertLabelBudgetLeft)...),
 		},
 		{
 			comment:        "An SLO page (fast burn) silences the ticket (slow burn) of the same SLO.",
-			SourceMatchers: []string{equal(conventions.AlertLabelName, conventions.AlertBurnPage)},
-			TargetMatchers: []string{equal(conventions.AlertLabelName, conventions.AlertBurnTicket)},
-			Equal:          []string{conventions.AlertLabelCluster, conventions.AlertLabelService, conventions.AlertLabelSLO},
+			SourceMatchers: []string{equal("alertname", conventions.AlertBurnPage)},
+			TargetMatchers: []string{equal("alertname", conventions.AlertBurnTicket)},
+			Equal:          with(conventions.AlertLabelSLO),
+		},
+		{
+			comment:        "Less than 20 % of an SLO's budget left silences its \"less than 50 %\".",
+			SourceMatchers: []string{equal("alertname", conventions.AlertBudgetLow), equal(conventions.AlertLabelBudgetLeft, "20")},
+			TargetMatchers: []string{equal("alertname", conventions.AlertBudgetLow), equal(conventions.AlertLabelBudgetLeft, "50")},
+			Equal:          with(conventions.AlertLabelSLO),
 		},
 	}
 }

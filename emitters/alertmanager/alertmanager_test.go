@@ -50,8 +50,9 @@ var severities = []string{conventions.SeverityCritical, conventions.SeverityWarn
 // alertNames are every alert the Prometheus emitter writes: routing must not
 // depend on which one fires.
 var alertNames = []string{
-	conventions.AlertServiceDown, conventions.AlertHighErrorRate, conventions.AlertHighLatency, conventions.AlertSLIAbsent,
-	conventions.AlertBurnPage, conventions.AlertBurnTicket, conventions.AlertBudgetLow, conventions.AlertBreakerOpen,
+	conventions.AlertServiceDown, conventions.AlertTargetDown, conventions.AlertHighErrorRate, conventions.AlertHighLatency, conventions.AlertSLIAbsent,
+	conventions.AlertStatusLabelMissing, conventions.AlertStatusUnrecognized,
+	conventions.AlertBurnPage, conventions.AlertBurnTicket, conventions.AlertBudgetLow, conventions.AlertBreakerOpen, conventions.AlertBulkheadSaturated,
 }
 
 // alertLabels is an alert of service s as the Prometheus emitter labels it.
@@ -71,7 +72,7 @@ func alertLabels(c *catalog.Catalog, s *catalog.Service, name, severity string) 
 // function), and the root's receiver.
 var want = map[string]struct {
 	root  string
-	teams map[string][2]string // team → {critical, warning}
+	teams map[string][2]string // team → {critical, warning}; critical alerts reach the pager, then the team's chat
 }{
 	"minimal": {
 		root: "web-slack",
@@ -82,9 +83,9 @@ var want = map[string]struct {
 	"shop": {
 		root: "platform-slack",
 		teams: map[string][2]string{
-			"commerce": {"commerce-opsgenie", "commerce-slack"},
-			"payments": {"payments-pagerduty", "payments-email"},
-			"platform": {"platform-pagerduty", "platform-slack"},
+			"commerce": {"commerce-opsgenie,commerce-slack", "commerce-slack"},
+			"payments": {"payments-pagerduty,payments-email", "payments-email"},
+			"platform": {"platform-pagerduty,platform-slack", "platform-slack"},
 		},
 	},
 }
@@ -102,10 +103,10 @@ func TestExampleRouting(t *testing.T) {
 			c := examples.Compile(t, ex)
 			_, cfg := emit(t, c)
 			r := amtest.NewRouter(cfg)
-			check := func(labels map[string]string, receiver string) {
+			check := func(labels map[string]string, receivers string) {
 				t.Helper()
-				if got := r.Receivers(labels); !slices.Equal(got, []string{receiver}) {
-					t.Errorf("alert %v reaches %v, want [%s]", labels, got, receiver)
+				if got := r.Receivers(labels); !slices.Equal(got, strings.Split(receivers, ",")) {
+					t.Errorf("alert %v reaches %v, want [%s]", labels, got, receivers)
 				}
 			}
 			for _, team := range c.Teams {
@@ -225,20 +226,22 @@ func TestTimings(t *testing.T) {
 		{map[string]string{"team": "payments"}, 10 * time.Second, 10 * time.Second, 12 * time.Hour},
 	} {
 		opts := r.Routes(tc.labels)
-		if len(opts) != 1 {
-			t.Fatalf("%v matches %d routes", tc.labels, len(opts))
+		// A critical alert takes the pager's route and the chat's.
+		if want := 1 + strings.Count(tc.labels["severity"], "critical"); len(opts) != want {
+			t.Fatalf("%v matches %d routes, want %d", tc.labels, len(opts), want)
 		}
-		o := opts[0]
-		if o.GroupWait != tc.wait || o.GroupInterval != tc.interval || o.RepeatInterval != tc.repeat {
-			t.Errorf("%v: wait/interval/repeat = %s/%s/%s, want %s/%s/%s", tc.labels,
-				o.GroupWait, o.GroupInterval, o.RepeatInterval, tc.wait, tc.interval, tc.repeat)
-		}
-		if o.GroupByAll || len(o.GroupBy) != len(gb) {
-			t.Errorf("%v: group_by = %v, want %v", tc.labels, o.GroupBy, gb)
-		}
-		for _, l := range gb {
-			if _, ok := o.GroupBy[l]; !ok {
-				t.Errorf("%v: group_by lacks %s", tc.labels, l)
+		for _, o := range opts {
+			if o.GroupWait != tc.wait || o.GroupInterval != tc.interval || o.RepeatInterval != tc.repeat {
+				t.Errorf("%v: wait/interval/repeat = %s/%s/%s, want %s/%s/%s", tc.labels,
+					o.GroupWait, o.GroupInterval, o.RepeatInterval, tc.wait, tc.interval, tc.repeat)
+			}
+			if o.GroupByAll || len(o.GroupBy) != len(gb) {
+				t.Errorf("%v: group_by = %v, want %v", tc.labels, o.GroupBy, gb)
+			}
+			for _, l := range gb {
+				if _, ok := o.GroupBy[l]; !ok {
+					t.Errorf("%v: group_by lacks %s", tc.labels, l)
+				}
 			}
 		}
 	}
@@ -257,6 +260,14 @@ func TestInhibition(t *testing.T) {
 		}
 		return l
 	}
+	budget := func(l map[string]string, left string) map[string]string {
+		l[conventions.AlertLabelBudgetLeft] = left
+		return l
+	}
+	dep := func(l map[string]string, d string) map[string]string {
+		l[conventions.AlertLabelDependency] = d
+		return l
+	}
 	otherCluster := func(l map[string]string) map[string]string {
 		l[conventions.AlertLabelCluster] = "other"
 		return l
@@ -271,10 +282,26 @@ func TestInhibition(t *testing.T) {
 		{"down mutes latency", alert(payment, "ServiceDown", crit, ""), alert(payment, "HighLatency", warn, ""), true},
 		{"down: other service", alert(payment, "ServiceDown", crit, ""), alert(auth, "HighErrorRate", crit, ""), false},
 		{"down: other cluster", alert(payment, "ServiceDown", crit, ""), otherCluster(alert(payment, "HighErrorRate", crit, "")), false},
-		{"down: not SLO alerts", alert(payment, "ServiceDown", crit, ""), alert(payment, "ErrorBudgetBurnFast", crit, "availability"), false},
+		{"down mutes the SLO page", alert(payment, "ServiceDown", crit, ""), alert(payment, "ErrorBudgetBurnFast", crit, "availability"), true},
+		{"down mutes a target down", alert(payment, "ServiceDown", crit, ""), alert(payment, "TargetDown", warn, ""), true},
+		{"down: not the budget policy", alert(payment, "ServiceDown", crit, ""), alert(payment, "ErrorBudgetLow", warn, "availability"), false},
 		{"down: not the breaker", alert(payment, "ServiceDown", crit, ""), alert(payment, "CircuitBreakerOpen", warn, ""), false},
+		{"one target down mutes nothing", alert(payment, "TargetDown", warn, ""), alert(payment, "HighErrorRate", warn, ""), false},
+		{"one target down: not the page", alert(payment, "TargetDown", warn, ""), alert(payment, "ErrorBudgetBurnFast", crit, "availability"), false},
 
-		{"budget critical mutes its warning", alert(payment, "ErrorBudgetLow", crit, "availability"), alert(payment, "ErrorBudgetLow", warn, "availability"), true},
+		{"fast burn mutes error rate", alert(payment, "ErrorBudgetBurnFast", crit, "availability"), alert(payment, "HighErrorRate", warn, ""), true},
+		{"fast burn mutes latency", alert(payment, "ErrorBudgetBurnFast", crit, "latency"), alert(payment, "HighLatency", warn, ""), true},
+		{"fast burn: other service's error rate", alert(payment, "ErrorBudgetBurnFast", crit, "availability"), alert(auth, "HighErrorRate", warn, ""), false},
+		{"fast burn: not the breaker", alert(payment, "ErrorBudgetBurnFast", crit, "availability"), alert(payment, "CircuitBreakerOpen", warn, ""), false},
+
+		{"budget 20 % mutes its 50 %", budget(alert(payment, "ErrorBudgetLow", warn, "availability"), "20"), budget(alert(payment, "ErrorBudgetLow", warn, "availability"), "50"), true},
+		{"budget 20 %: other SLO's 50 %", budget(alert(payment, "ErrorBudgetLow", warn, "availability"), "20"), budget(alert(payment, "ErrorBudgetLow", warn, "latency"), "50"), false},
+		{"budget 50 % mutes no 20 %", budget(alert(payment, "ErrorBudgetLow", warn, "availability"), "50"), budget(alert(payment, "ErrorBudgetLow", warn, "availability"), "20"), false},
+
+		{"critical breaker mutes the same dependency's warning", dep(alert(payment, "CircuitBreakerOpen", crit, ""), "pg-gateway"), dep(alert(payment, "CircuitBreakerOpen", warn, ""), "pg-gateway"), true},
+		{"critical breaker: another dependency's warning", dep(alert(payment, "CircuitBreakerOpen", crit, ""), "pg-gateway"), dep(alert(payment, "CircuitBreakerOpen", warn, ""), "payments-db"), false},
+
+		{"budget critical mutes its warning", budget(alert(payment, "ErrorBudgetLow", crit, "availability"), "20"), budget(alert(payment, "ErrorBudgetLow", warn, "availability"), "20"), true},
 		{"budget critical: other SLO", alert(payment, "ErrorBudgetLow", crit, "availability"), alert(payment, "ErrorBudgetLow", warn, "latency"), false},
 		{"budget critical: other service", alert(payment, "ErrorBudgetLow", crit, "availability"), alert(auth, "ErrorBudgetLow", warn, "availability"), false},
 		{"budget warning mutes nothing", alert(payment, "ErrorBudgetLow", warn, "availability"), alert(payment, "ErrorBudgetLow", crit, "availability"), false},
@@ -310,6 +337,12 @@ func TestEqualLabelsOnBothSides(t *testing.T) {
 			switch {
 			case l == conventions.AlertLabelSLO:
 				hasSLO = true
+			case l == conventions.AlertLabelDependency || l == conventions.AlertLabelBudgetLeft:
+				// Carried by some alerts only: compared only within one
+				// alertname, which always or never carries it.
+				if !slices.Contains(r.Equal, "alertname") {
+					t.Errorf("inhibit rule %v: equal label %s without alertname", r.SourceMatchers, l)
+				}
 			case !carried[l]:
 				t.Errorf("inhibit rule %v: equal label %s is not carried by every alert", r.SourceMatchers, l)
 			}
@@ -423,16 +456,16 @@ services: api: {team: "ops", tier: "critical", image: "x/api:1"}
 
 	r := amtest.NewRouter(cfg)
 	for _, tc := range []struct{ team, severity, receiver string }{
-		{"ops", "critical", "ops-pagerduty"},
+		{"ops", "critical", "ops-pagerduty,ops-slack"},
 		{"ops", "warning", "ops-slack"},
-		{"bots", "critical", "bots-opsgenie"},
+		{"bots", "critical", "bots-opsgenie,bots-webhook"},
 		{"bots", "warning", "bots-webhook"},
 		// A team with only a mail receiver: no pager, so critical alerts
 		// reach its mail, promptly.
 		{"mail", "critical", "mail-email"},
 		{"mail", "warning", "mail-email"},
 	} {
-		if got := r.Receivers(map[string]string{"team": tc.team, "severity": tc.severity}); !slices.Equal(got, []string{tc.receiver}) {
+		if got := r.Receivers(map[string]string{"team": tc.team, "severity": tc.severity}); !slices.Equal(got, strings.Split(tc.receiver, ",")) {
 			t.Errorf("team %s, %s: reaches %v, want %s", tc.team, tc.severity, got, tc.receiver)
 		}
 	}
@@ -527,8 +560,82 @@ func TestSlackText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "hello is down (<https://runbooks.example.com/hello|runbook>)\nhello is slow\n"
+	want := "*hello is down*\n<https://runbooks.example.com/hello|runbook>\n*hello is slow*\n\n"
 	if got != want {
 		t.Errorf("slack text = %q, want %q", got, want)
+	}
+}
+
+// TestNotificationFields renders what a person receives with Alertmanager's
+// template engine: PagerDuty's severity and Opsgenie's priority follow the
+// alert's severity; Slack's title names alert, service and severity, and
+// its text carries summary, description, current value and both links.
+func TestNotificationFields(t *testing.T) {
+	c := compile(t, `package catalog
+settings: alerting: defaultReceiver: team: "ops"
+teams: ops: receivers: {pagerduty: routingKeyFile: "/s/pd", slack: {channel: "#ops", apiURLFile: "/s/slack"}}
+teams: bots: receivers: {opsgenie: apiKeyFile: "/s/og", slack: {channel: "#bots", apiURLFile: "/s/slack"}}
+services: api: {team: "ops", tier: "critical", image: "x/api:1"}
+services: bot: {team: "bots", tier: "low", image: "x/bot:1"}
+`)
+	_, cfg := emit(t, c)
+	tmpl, err := template.FromGlobs(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := func(severity string) *template.Data {
+		labels := template.KV{"alertname": "ErrorBudgetBurnFast", "service": "api", "cluster": "prod", "severity": severity}
+		ann := template.KV{"summary": "api burns fast", "description": "The SLO burns.", "value": "7.5% of events bad",
+			"dashboard": "https://grafana/d/api", "runbook_url": "https://runbooks/api"}
+		return &template.Data{Status: "firing", CommonLabels: labels, CommonAnnotations: ann,
+			Alerts: template.Alerts{{Status: "firing", Labels: labels, Annotations: ann}}}
+	}
+	render := func(text string, d *template.Data) string {
+		t.Helper()
+		got, err := tmpl.ExecuteTextString(text, d)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		return got
+	}
+	var pd, og, slack struct{ Severity, Priority, Message, Title, TitleLink, Text string }
+	found := 0
+	for _, r := range cfg.Receivers {
+		switch {
+		case len(r.PagerdutyConfigs) == 1:
+			pd.Severity = r.PagerdutyConfigs[0].Severity
+			found++
+		case len(r.OpsGenieConfigs) == 1:
+			og.Priority, og.Message = r.OpsGenieConfigs[0].Priority, r.OpsGenieConfigs[0].Message
+			found++
+		case r.Name == "ops-slack":
+			sc := r.SlackConfigs[0]
+			slack.Title, slack.TitleLink, slack.Text = sc.Title, sc.TitleLink, sc.Text
+			found++
+		}
+	}
+	if found != 3 {
+		t.Fatalf("receivers %+v", cfg.Receivers)
+	}
+	for sev, want := range map[string][2]string{"critical": {"critical", "P1"}, "warning": {"warning", "P3"}, "info": {"info", "P5"}} {
+		if got := render(pd.Severity, data(sev)); got != want[0] {
+			t.Errorf("PagerDuty severity of a %s alert = %q, want %q", sev, got, want[0])
+		}
+		if got := render(og.Priority, data(sev)); got != want[1] {
+			t.Errorf("Opsgenie priority of a %s alert = %q, want %q", sev, got, want[1])
+		}
+	}
+	if got, want := render(slack.Title, data("critical")), "[FIRING:1] ErrorBudgetBurnFast api (critical, prod)"; got != want {
+		t.Errorf("slack title = %q, want %q", got, want)
+	}
+	if got, want := render(slack.TitleLink, data("critical")), "https://grafana/d/api"; got != want {
+		t.Errorf("slack title link = %q, want %q", got, want)
+	}
+	want := "*api burns fast*\nThe SLO burns.\nValue: 7.5% of events bad\n<https://grafana/d/api|dashboard> · <https://runbooks/api|runbook>\n"
+	if got := render(slack.Text, data("critical")); got != want {
+		t.Errorf("slack text = %q, want %q", got, want)
+	}
+	if got, want := render(og.Message, data("critical")), "ErrorBudgetBurnFast api: api burns fast"; got != want {
+		t.Errorf("opsgenie message = %q, want %q", got, want)
 	}
 }

@@ -29,7 +29,10 @@ type route struct {
 	GroupWait      string   `yaml:"group_wait,omitempty"`
 	GroupInterval  string   `yaml:"group_interval,omitempty"`
 	RepeatInterval string   `yaml:"repeat_interval,omitempty"`
-	Routes         []route  `yaml:"routes,omitempty"`
+	// Continue: an alert this route takes is matched against the next
+	// sibling routes too (a critical alert pages and reaches the chat).
+	Continue bool    `yaml:"continue,omitempty"`
+	Routes   []route `yaml:"routes,omitempty"`
 }
 
 type receiver struct {
@@ -47,11 +50,19 @@ type receiver struct {
 type pagerdutyConfig struct {
 	SendResolved   bool   `yaml:"send_resolved"`
 	RoutingKeyFile string `yaml:"routing_key_file"`
+	// Severity is the PagerDuty event's severity (critical, error,
+	// warning, info), from the alerts' severity label.
+	Severity    string `yaml:"severity"`
+	Description string `yaml:"description"`
 }
 
 type opsgenieConfig struct {
 	SendResolved bool   `yaml:"send_resolved"`
 	APIKeyFile   string `yaml:"api_key_file"`
+	// Priority is P1 … P5, from the alerts' severity label.
+	Priority    string `yaml:"priority"`
+	Message     string `yaml:"message"`
+	Description string `yaml:"description"`
 }
 
 type webhookConfig struct {
@@ -63,6 +74,8 @@ type slackConfig struct {
 	SendResolved bool   `yaml:"send_resolved"`
 	APIURLFile   string `yaml:"api_url_file"`
 	Channel      string `yaml:"channel"`
+	Title        string `yaml:"title"`
+	TitleLink    string `yaml:"title_link"`
 	Text         string `yaml:"text"`
 }
 

@@ -48,14 +48,48 @@ var (
 	warningTiming  = timing{wait: 30 * time.Second, repeat: time.Hour}
 )
 
-// Annotations the Slack message text reads from each alert, by the
-// Prometheus community's convention (an absent one renders as nothing).
+// Annotations the notifications read from each alert, as the Prometheus
+// emitter writes them (an absent one renders as nothing).
 const (
-	annotationSummary = conventions.AnnotationSummary
-	annotationRunbook = conventions.AnnotationRunbook
+	annotationSummary     = conventions.AnnotationSummary
+	annotationDescription = "description"
+	annotationValue       = "value"
+	annotationRunbook     = conventions.AnnotationRunbook
+	annotationDashboard   = "dashboard"
 )
 
-// slackText lists each alert's summary with a link to its runbook. Slack's
-// default text is empty, leaving only the title.
-const slackText = `{{ range .Alerts }}{{ .Annotations.` + annotationSummary + ` }}` +
-	`{{ if .Annotations.` + annotationRunbook + ` }} (<{{ .Annotations.` + annotationRunbook + ` }}|runbook>){{ end }}` + "\n{{ end }}"
+// slackTitle names the group: status, how many fire, alert, service and
+// severity (notifications are grouped by alertname, cluster and service).
+const slackTitle = `[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] ` +
+	`{{ .CommonLabels.alertname }} {{ .CommonLabels.service }} ({{ .CommonLabels.severity }}, {{ .CommonLabels.cluster }})`
+
+// slackTitleLink opens the service's dashboard.
+const slackTitleLink = `{{ .CommonAnnotations.` + annotationDashboard + ` }}`
+
+// slackText gives each alert its summary, description, current value and
+// links to its dashboard and runbook. Slack's default text is empty,
+// leaving only the title.
+const slackText = `{{ range .Alerts }}*{{ .Annotations.` + annotationSummary + ` }}*` +
+	`{{ if .Labels.dependency }} (dependency {{ .Labels.dependency }}){{ end }}` + "\n" +
+	`{{ if .Annotations.` + annotationDescription + ` }}{{ .Annotations.` + annotationDescription + ` }}` + "\n{{ end }}" +
+	`{{ if .Annotations.` + annotationValue + ` }}Value: {{ .Annotations.` + annotationValue + ` }}` + "\n{{ end }}" +
+	`{{ if .Annotations.` + annotationDashboard + ` }}<{{ .Annotations.` + annotationDashboard + ` }}|dashboard>` +
+	`{{ if .Annotations.` + annotationRunbook + ` }} · {{ end }}{{ end }}` +
+	`{{ if .Annotations.` + annotationRunbook + ` }}<{{ .Annotations.` + annotationRunbook + ` }}|runbook>{{ end }}` + "\n{{ end }}"
+
+// pagerdutySeverity passes the alerts' severity on: PagerDuty knows
+// critical, error, warning and info, which svcgen's severities are among.
+const pagerdutySeverity = `{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}`
+
+// incidentTitle is a PagerDuty description or an Opsgenie message.
+const incidentTitle = `{{ .CommonLabels.alertname }} {{ .CommonLabels.service }}: {{ .CommonAnnotations.` + annotationSummary + ` }}`
+
+// opsgeniePriority maps severity to Opsgenie's priorities: critical P1,
+// warning P3, anything else P5.
+const opsgeniePriority = `{{ if eq .CommonLabels.severity "critical" }}P1{{ else if eq .CommonLabels.severity "warning" }}P3{{ else }}P5{{ end }}`
+
+// opsgenieDescription lists each alert's description, value and links.
+const opsgenieDescription = `{{ range .Alerts }}{{ .Annotations.` + annotationDescription + ` }}` +
+	`{{ if .Annotations.` + annotationValue + ` }} Value: {{ .Annotations.` + annotationValue + ` }}.{{ end }}` +
+	`{{ if .Annotations.` + annotationDashboard + ` }} Dashboard: {{ .Annotations.` + annotationDashboard + ` }}{{ end }}` +
+	`{{ if .Annotations.` + annotationRunbook + ` }} Runbook: {{ .Annotations.` + annotationRunbook + ` }}{{ end }}` + "\n{{ end }}"

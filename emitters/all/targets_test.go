@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/svcgen/svcgen/catalog"
+	"github.com/svcgen/svcgen/conventions"
 	"github.com/svcgen/svcgen/emitters/all"
 	"github.com/svcgen/svcgen/emitters/emit"
 	"github.com/svcgen/svcgen/examples"
@@ -66,5 +67,14 @@ func TestSelect(t *testing.T) {
 	}
 	if _, err := all.Select(c, []string{"helm"}); err == nil {
 		t.Error("Select accepted a target that does not exist")
+	}
+}
+
+// The model names an alert class's severity with its own constants (it
+// imports nothing of the project); they are the severity label's values.
+func TestSeveritiesAgree(t *testing.T) {
+	if catalog.SeverityCritical != conventions.SeverityCritical || catalog.SeverityWarning != conventions.SeverityWarning {
+		t.Errorf("catalog's severities %q/%q differ from conventions' %q/%q",
+			catalog.SeverityCritical, catalog.SeverityWarning, conventions.SeverityCritical, conventions.SeverityWarning)
 	}
 }

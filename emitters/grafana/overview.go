@@ -80,14 +80,14 @@ func (e *env) summary(d *board, services []string) {
 	})
 	d.stat(single{
 		title:       "Budget below " + percentText(budgetWarnLeft) + " %",
-		description: "SLOs with less than " + percentText(budgetWarnLeft) + " % of their error budget left: " + conventions.AlertBudgetLow + " warns; slow down risky changes.",
+		description: "SLOs with less than " + percentText(budgetWarnLeft) + " % of their error budget left: " + conventions.AlertBudgetLow + " tickets (budget_left=\"50\"); slow down risky changes.",
 		unit:        units.NoUnit, decimals: 0,
 		series: series{count(parser.MIN, conventions.RecordBudgetRemaining, parser.LSS, budgetWarnLeft), ""},
 		base:   colorOK, lines: []line{{1, colorWarning}}, width: 6, height: 4,
 	})
 	d.stat(single{
 		title:       "Budget below " + percentText(budgetCriticalLeft) + " %",
-		description: "SLOs with less than " + percentText(budgetCriticalLeft) + " % of their error budget left: " + conventions.AlertBudgetLow + " pages; deploys freeze except fixes.",
+		description: "SLOs with less than " + percentText(budgetCriticalLeft) + " % of their error budget left: " + conventions.AlertBudgetLow + " tickets (budget_left=\"20\"), never pages; deploys freeze except fixes.",
 		unit:        units.NoUnit, decimals: 0,
 		series: series{count(parser.MIN, conventions.RecordBudgetRemaining, parser.LSS, budgetCriticalLeft), ""},
 		base:   colorOK, lines: []line{{1, colorCritical}}, width: 6, height: 4,

@@ -31,7 +31,7 @@ func deployment(c *catalog.Catalog, s *catalog.Service, w catalog.Workload) (*ap
 		},
 		Template: corev1.PodTemplateSpec{
 			ObjectMeta: metav1.ObjectMeta{
-				Labels: podLabels(s, w),
+				Labels: templateLabels(c, s, w),
 				Annotations: map[string]string{
 					AnnotationScrape: "true",
 					AnnotationPath:   s.Metrics.Path,

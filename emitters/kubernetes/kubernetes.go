@@ -163,6 +163,17 @@ func podLabels(s *catalog.Service, w catalog.Workload) map[string]string {
 	return l
 }
 
+// templateLabels are the labels of a workload's pods: podLabels, and the
+// service name under the catalog's service label (conventions.PodServiceLabel),
+// which scrape jobs that copy pod labels turn into the label the rules read.
+func templateLabels(c *catalog.Catalog, s *catalog.Service, w catalog.Workload) map[string]string {
+	l := podLabels(s, w)
+	if n := conventions.PodServiceLabel(c.Settings.Metrics.ServiceLabel); n != "" {
+		l[n] = s.Name
+	}
+	return l
+}
+
 // selector selects the pods of one workload. It never changes for a
 // Deployment (Kubernetes refuses to change a Deployment's selector), so it
 // holds only the service name and the subset.

@@ -39,8 +39,8 @@ const (
 // Port names: the Service's only port is "http" (Istio picks the protocol
 // from the name); a metrics port apart from it is "metrics".
 const (
-	PortHTTP    = "http"
-	PortMetrics = "metrics"
+	PortHTTP    = conventions.PortNameHTTP
+	PortMetrics = conventions.PortNameMetrics
 )
 
 // CPUTarget is the HorizontalPodAutoscaler's average CPU utilisation target

@@ -1,6 +1,7 @@
 package prometheus
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"strconv"
@@ -58,6 +59,55 @@ func (f flow) windowOnset(theta *big.Rat, w int64) *big.Rat {
 	t.Quo(t, f.bad)
 	return t.Add(t, big.NewRat(f.start, 1))
 }
+
+// periodOnset is the minute after which the bad events since start exceed
+// theta times the events of a whole period of w minutes at the flow's rate
+// (nil: never): bad × min(t − start, w) / w > theta.
+func (f flow) periodOnset(theta *big.Rat, w int64) *big.Rat {
+	if f.bad.Cmp(theta) <= 0 {
+		return nil
+	}
+	if theta.Sign() < 0 {
+		return new(big.Rat)
+	}
+	t := new(big.Rat).Mul(theta, big.NewRat(w, 1))
+	t.Quo(t, f.bad)
+	return t.Add(t, big.NewRat(f.start, 1))
+}
+
+// Counter values of the flow's series at minute m, exactly as the unit
+// test's input series hold them (counterValues): good and bad requests, and
+// all of them.
+func (f flow) goodAt(m int64) float64 {
+	before := new(big.Rat).Mul(f.perMin, big.NewRat(min(m, f.start), 1))
+	after := new(big.Rat).Mul(f.perMin, new(big.Rat).Sub(big.NewRat(1, 1), f.bad))
+	after.Mul(after, big.NewRat(max(0, m-f.start), 1))
+	v, _ := before.Add(before, after).Float64()
+	return v
+}
+
+func (f flow) badAt(m int64) float64 {
+	v, _ := new(big.Rat).Mul(new(big.Rat).Mul(f.perMin, f.bad), big.NewRat(max(0, m-f.start), 1)).Float64()
+	return v
+}
+
+func (f flow) totalAt(m int64) float64 {
+	v, _ := new(big.Rat).Mul(f.perMin, big.NewRat(m, 1)).Float64()
+	return v
+}
+
+// promRate is rate(counter[w]) at minute t as Prometheus 2 computes it on
+// samples a minute apart from minute 0: the range [t−w, t] holds a sample at
+// each end (or starts at the counter's first sample, 0, where rate() does not
+// extrapolate past zero), so the rate is the increase over the window's
+// seconds, without extrapolation.
+func (f flow) promRate(t int64, w time.Duration, at func(int64) float64) float64 {
+	from := max(0, t-int64(w/time.Minute))
+	return (at(t) - at(from)) / seconds(w)
+}
+
+// humanizePercentage is Prometheus' template function of that name.
+func humanizePercentage(v float64) string { return fmt.Sprintf("%.4g%%", v*100) }
 
 // guardOnset is the minute from which the w minutes before hold at least m
 // events (nil: never).
@@ -118,6 +168,14 @@ type expectation struct {
 	sr                    *serviceRules
 	spec                  *alertSpec
 	fireFrom, silentUntil int64
+	// series are the labels of the series the expression returns (nil:
+	// none, as for an aggregation); annotations replace the spec's
+	// rendered templates where they depend on the series.
+	series      map[string]string
+	annotations map[string]string
+	// value renders the spec's value annotation at minute t as Prometheus
+	// does; ok is false when it cannot be sure. Nil for specs without one.
+	value func(t int64) (string, bool)
 }
 
 // expect predicts spec from onset, which computes when the rule's condition
@@ -133,6 +191,9 @@ func expect(sr *serviceRules, spec *alertSpec, margin int64, onset func(sign int
 // predictions. The key must name everything onset depends on.
 func predict(sr *serviceRules, spec *alertSpec, key string, margin int64, onset func(sign int) *big.Rat) expectation {
 	x := expectation{sr: sr, spec: spec, fireFrom: never, silentUntil: never}
+	if spec.off {
+		return x // no rule: surely silent
+	}
 	var m *memo
 	if key != "" && sr != nil {
 		m = &sr.env.memo
@@ -170,11 +231,25 @@ func ceil(r *big.Rat) int64 {
 func (x expectation) state(t int64) (firing, sure bool) {
 	switch {
 	case t >= x.fireFrom:
+		if _, ok := x.valueAt(t); !ok {
+			return true, false
+		}
 		return true, true
 	case t < x.silentUntil:
 		return false, true
 	}
 	return false, false
+}
+
+// valueAt is the value annotation at t ("" for a spec without one).
+func (x expectation) valueAt(t int64) (string, bool) {
+	if _, templated := x.spec.templates[annotationValue]; !templated {
+		return "", true
+	}
+	if x.value == nil {
+		return "", false
+	}
+	return x.value(t)
 }
 
 // memo holds predictions shared by the services of one Emit.

@@ -50,6 +50,8 @@ const (
 	// forTicket and forBudget: slow signals, no reason to hurry.
 	forTicket = 15 * time.Minute
 	forBudget = 15 * time.Minute
+	// forBulkhead: a pool that stays nearly full, not a burst.
+	forBulkhead = 5 * time.Minute
 
 	// goldenWindow is the range of the golden-signal queries.
 	goldenWindow = 5 * time.Minute
@@ -58,16 +60,16 @@ const (
 )
 
 // Error-budget policy: the share of the period's budget left below which
-// ErrorBudgetLow fires, with its severity; left is the share as a decimal
-// (exact), percent as a percentage.
+// ErrorBudgetLow fires (its budget_left label is percent); left is the share
+// as a decimal (exact), percent as a percentage. Both are tickets
+// (catalog.AlertClassBudget).
 var budgetPolicy = []struct {
-	left     string
-	percent  string
-	severity string
-	action   string
+	left    string
+	percent string
+	action  string
 }{
-	{ratioText(conventions.BudgetWarnLeft), ratioText(conventions.BudgetWarnLeft * 100), conventions.SeverityWarning, "slow down risky changes"},
-	{ratioText(conventions.BudgetCriticalLeft), ratioText(conventions.BudgetCriticalLeft * 100), conventions.SeverityCritical, "freeze deploys except fixes, per the error-budget policy"},
+	{ratioText(conventions.BudgetWarnLeft), ratioText(conventions.BudgetWarnLeft * 100), "slow down risky changes"},
+	{ratioText(conventions.BudgetCriticalLeft), ratioText(conventions.BudgetCriticalLeft * 100), "freeze deploys except fixes, per the error-budget policy"},
 }
 
 // ratioText writes r in the fewest digits that read back as r.

@@ -30,7 +30,8 @@ type Emitter struct{}
 // Name implements emit.Emitter.
 func (Emitter) Name() string { return Dir }
 
-// Emit returns the target's files, two per service, sorted by path.
+// Emit returns the target's files, sorted by path: two per service, and the
+// scrape side (a PodMonitor per service, one scrape_configs fragment).
 func (e Emitter) Emit(c *catalog.Catalog) ([]emit.File, error) { return emit.Collect(c, e) }
 
 // EmitTo implements emit.Emitter: a service's two files go to out as soon
@@ -70,7 +71,20 @@ func (Emitter) EmitTo(c *catalog.Catalog, out func(emit.File) error) error {
 			return nil
 		})
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	// The scrape side of the labels the rules read.
+	scrape, err := scrapeFiles(c)
+	if err != nil {
+		return err
+	}
+	for _, f := range scrape {
+		if err := out(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // files renders a service's rules and unit tests.
@@ -166,6 +180,9 @@ type alertSpec struct {
 	annotations map[string]string
 	// templates replace annotations that are templates in the rule.
 	templates map[string]string
+	// off: the catalog turned the alert's class off; no rule is written
+	// and no test expects it.
+	off bool
 }
 
 func (a *alertSpec) rule() rulefmt.Rule {
@@ -213,12 +230,35 @@ type serviceRules struct {
 	slos     []*sloRules
 	signals  signalAlerts
 	breakers []*breakerAlert
+	// bulkheads are the saturation alerts of the dependencies with a
+	// bulkhead.
+	bulkheads []*breakerAlert
 }
 
-// signalAlerts are the golden-signal alerts of a service.
+// signalAlerts are the golden-signal and instrumentation alerts of a
+// service.
 type signalAlerts struct {
-	down, errors, latency, absent *alertSpec
+	down, targetDown, errors, latency, absent, statusMissing, statusUnknown *alertSpec
 }
+
+// list is the alerts in the order the rules file holds them.
+func (sig signalAlerts) list() []*alertSpec {
+	return []*alertSpec{sig.down, sig.targetDown, sig.errors, sig.latency, sig.absent, sig.statusMissing, sig.statusUnknown}
+}
+
+// rules renders the specs that are not off.
+func rules(specs []*alertSpec) []rulefmt.Rule {
+	var rs []rulefmt.Rule
+	for _, a := range specs {
+		if !a.off {
+			rs = append(rs, a.rule())
+		}
+	}
+	return rs
+}
+
+// policy is the service's setting of an alert class.
+func (sr *serviceRules) policy(c catalog.AlertClass) catalog.AlertPolicy { return sr.s.Policy(c) }
 
 func (e *env) service(s *catalog.Service) (*serviceRules, error) {
 	sr := &serviceRules{env: e, s: s, interval: s.Alerting.Interval}
@@ -232,6 +272,9 @@ func (e *env) service(s *catalog.Service) (*serviceRules, error) {
 	sr.signals = sr.signalAlerts()
 	for _, d := range s.Dependencies {
 		sr.breakers = append(sr.breakers, sr.breaker(d))
+		if b := sr.bulkhead(d); b != nil {
+			sr.bulkheads = append(sr.bulkheads, b)
+		}
 	}
 	return sr, nil
 }
@@ -244,17 +287,17 @@ func (sr *serviceRules) groups() []rulefmt.RuleGroup {
 	for _, so := range sr.slos {
 		gs = append(gs, rulefmt.RuleGroup{Name: sloGroup(sr.s.Name, so.slo.Name), Interval: iv, Rules: so.rules()})
 	}
-	sig := sr.signals
-	gs = append(gs, rulefmt.RuleGroup{
-		Name:     signalsGroup(sr.s.Name),
-		Interval: iv,
-		Rules:    []rulefmt.Rule{sig.down.rule(), sig.errors.rule(), sig.latency.rule(), sig.absent.rule()},
-	})
-	if len(sr.breakers) > 0 {
-		rs := make([]rulefmt.Rule, len(sr.breakers))
-		for i, b := range sr.breakers {
-			rs[i] = b.spec.rule()
-		}
+	if rs := rules(sr.signals.list()); len(rs) > 0 {
+		gs = append(gs, rulefmt.RuleGroup{Name: signalsGroup(sr.s.Name), Interval: iv, Rules: rs})
+	}
+	var deps []*alertSpec
+	for _, b := range sr.breakers {
+		deps = append(deps, b.spec)
+	}
+	for _, b := range sr.bulkheads {
+		deps = append(deps, b.spec)
+	}
+	if rs := rules(deps); len(rs) > 0 {
 		gs = append(gs, rulefmt.RuleGroup{Name: depsGroup(sr.s.Name), Interval: iv, Rules: rs})
 	}
 	return gs
@@ -264,6 +307,12 @@ func (sr *serviceRules) groups() []rulefmt.RuleGroup {
 // mean one evaluation anyway.
 func (sr *serviceRules) alertFor(d time.Duration) time.Duration {
 	return max(d, sr.interval)
+}
+
+// alertLabels are the labels every alert of the service carries, with the
+// severity the catalog gives the alert's class.
+func (sr *serviceRules) classLabels(c catalog.AlertClass, extra ...string) map[string]string {
+	return sr.alertLabels(sr.policy(c).Severity, extra...)
 }
 
 // alertLabels are the labels every alert of the service carries.

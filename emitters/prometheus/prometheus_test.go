@@ -111,7 +111,9 @@ func TestExamples(t *testing.T) {
 		t.Run(ex, func(t *testing.T) {
 			c := examples.Compile(t, ex)
 			files := emitFiles(t, c)
-			if len(files) != 2*len(c.Services) {
+			// Rules and tests per service, a PodMonitor per service, one
+			// scrape_configs fragment.
+			if len(files) != 3*len(c.Services)+1 {
 				t.Fatalf("%d files for %d services", len(files), len(c.Services))
 			}
 			for _, s := range c.Services {
@@ -170,8 +172,14 @@ func checkRules(t *testing.T, c *catalog.Catalog, s *catalog.Service, groups *ru
 		t.Errorf("%s: %d SLO groups for %d SLOs", s.Name, sloGroups, len(s.SLOs))
 	}
 	// Per SLO: page, ticket, two budget alerts (+ absent for latency);
-	// golden signals: 4; a breaker alert per dependency.
-	want := 4 + len(s.Dependencies)
+	// golden signals and instrumentation: 7; a breaker alert per
+	// dependency, a bulkhead alert per dependency with a bulkhead.
+	want := 7 + len(s.Dependencies)
+	for _, d := range s.Dependencies {
+		if d.Bulkhead.Isolation != catalog.IsolationNone && d.Bulkhead.MaxConcurrent > 0 {
+			want++
+		}
+	}
 	for _, o := range s.SLOs {
 		want += 4
 		if o.Kind == catalog.SLOLatency {
@@ -221,14 +229,19 @@ func checkAlert(t *testing.T, c *catalog.Catalog, s *catalog.Service, r rulefmt.
 			t.Errorf("%s %s: dependency label %q is not a dependency", s.Name, r.Alert, l["dependency"])
 		}
 	}
-	wantSeverity := map[string]string{
-		conventions.AlertServiceDown:   conventions.SeverityCritical,
-		conventions.AlertHighErrorRate: conventions.SeverityCritical,
-		conventions.AlertHighLatency:   conventions.SeverityWarning,
-		conventions.AlertBurnPage:      conventions.SeverityCritical,
-		conventions.AlertBurnTicket:    conventions.SeverityWarning,
-	}[r.Alert]
-	if wantSeverity != "" && l[conventions.AlertLabelSeverity] != wantSeverity {
+	// The paging policy (README): without overrides only an SLO's fast
+	// burn and a whole service down page, and the error rate of a
+	// service without an availability SLO; everything else warns.
+	wantSeverity := conventions.SeverityWarning
+	switch r.Alert {
+	case conventions.AlertServiceDown, conventions.AlertBurnPage:
+		wantSeverity = conventions.SeverityCritical
+	case conventions.AlertHighErrorRate:
+		if !s.HasAvailabilitySLO() {
+			wantSeverity = conventions.SeverityCritical
+		}
+	}
+	if l[conventions.AlertLabelSeverity] != wantSeverity {
 		t.Errorf("%s %s: severity %s, want %s", s.Name, r.Alert, l[conventions.AlertLabelSeverity], wantSeverity)
 	}
 	a := r.Annotations
@@ -436,6 +449,11 @@ services: api: {
 			for _, m := range sel {
 				if m.Name == "code" {
 					statusMatchers++
+					// The error matcher, or the instrumentation alerts'
+					// "has the label" and "is an HTTP status code".
+					if (m.Type == labels.MatchNotEqual && m.Value == "") || (m.Type == labels.MatchRegexp && m.Value == "[1-5][0-9][0-9]") {
+						continue
+					}
 					if m.Type != labels.MatchRegexp || m.Value != errorStatus {
 						t.Errorf("status matcher %v, want =~ %q", m, errorStatus)
 					}
@@ -565,39 +583,66 @@ func TestCustomSLI(t *testing.T) {
 	}
 }
 
-// TestBreakerSeverity: an open breaker pages when the callee is critical or
-// high tier; a non-catalog dependency takes the caller's tier.
-func TestBreakerSeverity(t *testing.T) {
+// TestAlertPolicy: the classes' default severities, and overrides per tier
+// and per service (README "Paging policy"). An open breaker warns whatever
+// the callee's tier (the callee's own SLO pages); a tier may make it page;
+// a service may turn a class off; HighErrorRate made to page never pages
+// below the fast burn of the availability SLO, or 5 % without one.
+func TestAlertPolicy(t *testing.T) {
 	c := compileSrc(t, `package catalog
 
 settings: alerting: defaultReceiver: team: "web"
 
-teams: web: receivers: slack: {channel: "#web", apiURLFile: "/etc/am/slack"}
+teams: web: receivers: {slack: {channel: "#web", apiURLFile: "/etc/am/slack"}, pagerduty: routingKeyFile: "/etc/am/pd"}
+
+matrices: tiers: high: alerts: breaker: severity: "critical"
 
 services: {
 	front: {team: "web", tier: "medium", image: "x/front:1", slos: {}
+		alerting: alerts: latency: enabled: false
 		dependencies: {
 			core: {}
-			side: {}
-			db: {kind: "database", host: "db.example.com"}
+			cache: {kind: "cache", host: "cache.example.com"}
 		}
 	}
-	core: {team: "web", tier: "high", image: "x/core:1", slos: {}}
-	side: {team: "web", tier: "low", image: "x/side:1", slos: {}}
+	core: {team: "web", tier: "high", image: "x/core:1", slos: availability: {}
+		alerting: alerts: errorRate: severity: "critical"
+		dependencies: db: {kind: "database", host: "db.example.com", timeout: {perTry: "500ms", total: "1s"}, retry: maxRetries: 0}
+	}
 }
 `)
-	got := map[string]string{}
-	for _, r := range findRule(rulesOf(t, c, "front"), func(r rulefmt.Rule) bool { return r.Alert == conventions.AlertBreakerOpen }) {
-		got[r.Labels["dependency"]] = r.Labels[conventions.AlertLabelSeverity]
-		if r.Labels[conventions.AlertLabelTier] != "medium" || r.Labels[conventions.AlertLabelService] != "front" {
-			t.Errorf("labels %v: want the caller's service and tier", r.Labels)
+	sev := func(svc, alert, dep string) string {
+		for _, r := range findRule(rulesOf(t, c, svc), func(r rulefmt.Rule) bool { return r.Alert == alert && r.Labels["dependency"] == dep }) {
+			return r.Labels[conventions.AlertLabelSeverity]
+		}
+		return "off"
+	}
+	for _, tc := range []struct{ svc, alert, dep, want string }{
+		{"front", conventions.AlertBreakerOpen, "core", "warning"}, // the caller's tier (medium) decides, not the callee's
+		{"front", conventions.AlertBreakerOpen, "cache", "warning"},
+		{"core", conventions.AlertBreakerOpen, "db", "critical"},  // tier high's override
+		{"front", conventions.AlertHighLatency, "", "off"},        // the service's override
+		{"front", conventions.AlertHighErrorRate, "", "critical"}, // no availability SLO
+		{"core", conventions.AlertHighErrorRate, "", "critical"},
+		{"core", conventions.AlertServiceDown, "", "critical"},
+		{"core", conventions.AlertTargetDown, "", "warning"},
+	} {
+		if got := sev(tc.svc, tc.alert, tc.dep); got != tc.want {
+			t.Errorf("%s %s %s: severity %s, want %s", tc.svc, tc.alert, tc.dep, got, tc.want)
 		}
 	}
-	want := map[string]string{"core": "critical", "side": "warning", "db": "warning"}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("dependency %s: severity %q, want %q", k, got[k], v)
+	threshold := func(svc string) string {
+		for _, r := range findRule(rulesOf(t, c, svc), func(r rulefmt.Rule) bool { return r.Alert == conventions.AlertHighErrorRate }) {
+			return r.Expr[strings.LastIndex(r.Expr, " > ")+3:]
 		}
+		return ""
+	}
+	// core: 99.9 % → fast burn 14.4 × 0.001; front: the seed's 5 %.
+	if got := threshold("core"); got != "0.0144" {
+		t.Errorf("core HighErrorRate pages above %s, want the fast burn 0.0144", got)
+	}
+	if got := threshold("front"); got != "0.05" {
+		t.Errorf("front HighErrorRate pages above %s, want 0.05", got)
 	}
 }
 

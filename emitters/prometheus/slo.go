@@ -71,7 +71,10 @@ func (sr *serviceRules) slo(o *catalog.SLO) (*sloRules, error) {
 		slo:    o,
 		budget: o.ErrorBudget().Rat(),
 		match:  []*labels.Matcher{promql.Eq(conventions.RecordLabelService, sr.s.Name), promql.Eq(conventions.RecordLabelSLO, o.Name)},
-		lbls:   map[string]string{conventions.RecordLabelService: sr.s.Name, conventions.RecordLabelSLO: o.Name},
+		// The cluster too, as the scrape side gives raw series: the
+		// dashboards filter every query on cluster="$cluster".
+		lbls: map[string]string{conventions.RecordLabelService: sr.s.Name, conventions.RecordLabelSLO: o.Name,
+			conventions.AlertLabelCluster: sr.env.c.Settings.Cluster},
 	}
 	if o.SLI != nil {
 		c, err := sr.env.parseCustom(o.SLI)
@@ -87,7 +90,7 @@ func (sr *serviceRules) slo(o *catalog.SLO) (*sloRules, error) {
 	so.page = so.burnAlert(conventions.SeverityCritical)
 	so.ticket = so.burnAlert(conventions.SeverityWarning)
 	for _, p := range budgetPolicy {
-		so.budgetLow = append(so.budgetLow, so.budgetAlert(p.left, p.percent, p.severity, p.action))
+		so.budgetLow = append(so.budgetLow, so.budgetAlert(p.left, p.percent, p.action))
 	}
 	so.absent = so.absentAlert()
 	return so, nil
@@ -143,7 +146,7 @@ func (so *sloRules) errorExpr(w time.Duration) parser.Expr {
 		return promql.Binary(parser.LOR, promql.Sum(so.custom.errors[w]), promql.Call(promql.FnVector, promql.Num(0)))
 	case so.slo.Kind == catalog.SLOLatency:
 		good := promql.Sum(promql.OverRange(promql.FnRate, promql.Selector(e.bucket, sr.serviceSel(), leMatcher(seconds(so.slo.Threshold))), w))
-		return promql.Ignoring(parser.SUB, so.recorded(conventions.RecordSLITotalRate(catalog.FormatDuration(w))), good, conventions.RecordLabelService, conventions.RecordLabelSLO)
+		return promql.Ignoring(parser.SUB, so.recorded(conventions.RecordSLITotalRate(catalog.FormatDuration(w))), good, conventions.RecordLabelService, conventions.RecordLabelSLO, conventions.AlertLabelCluster)
 	}
 	return promql.Binary(parser.LOR, promql.Sum(promql.OverRange(promql.FnRate, sr.requests(true), w)), promql.Call(promql.FnVector, promql.Num(0)))
 }
@@ -194,18 +197,23 @@ func (so *sloRules) rules() []rulefmt.Rule {
 		record(conventions.RecordObjective, promql.Call(promql.FnVector, decimalNum(o.Objective.Ratio())), so.lbls),
 		record(conventions.RecordErrorBudget, promql.Call(promql.FnVector, so.budgetNum()), so.lbls),
 		record(conventions.RecordPeriodDays, promql.Call(promql.FnVector, promql.Num(float64(o.Period/catalog.Day))), so.lbls),
+		// Bad events over the budget of a whole period at the mean traffic
+		// seen (budgetAlert): 1 − bad / (budget × mean rate × period).
 		record(conventions.RecordBudgetRemaining,
-			promql.Binary(parser.SUB, promql.Num(1), promql.Binary(parser.DIV, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(o.Period))), so.budgetNum())), so.lbls),
+			promql.Binary(parser.SUB, promql.Num(1), promql.Binary(parser.DIV,
+				promql.Binary(parser.DIV, so.recorded(conventions.RecordSLIErrorIncrease(catalog.FormatDuration(o.Period))),
+					promql.Binary(parser.GTR,
+						promql.Binary(parser.MUL, promql.OverRange(promql.FnAvgOverTime, so.recorded(conventions.RecordSLITotalRate(catalog.FormatDuration(short))), o.Period), promql.Num(seconds(o.Period))),
+						promql.Num(0))),
+				so.budgetNum())), so.lbls),
 		record(conventions.RecordCurrentBurnRate,
 			promql.Binary(parser.DIV, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(conventions.CurrentBurnWindow))), so.budgetNum()), so.lbls),
 		record(conventions.RecordPeriodBurnRate,
 			promql.Binary(parser.DIV, so.recorded(conventions.RecordSLIErrorRatio(catalog.FormatDuration(o.Period))), so.budgetNum()), so.lbls))
-	rs = append(rs, so.page.rule(), so.ticket.rule())
-	for _, a := range so.budgetLow {
-		rs = append(rs, a.rule())
-	}
+	rs = append(rs, rules([]*alertSpec{so.page, so.ticket})...)
+	rs = append(rs, rules(so.budgetLow)...)
 	if so.absent != nil {
-		rs = append(rs, so.absent.rule())
+		rs = append(rs, rules([]*alertSpec{so.absent})...)
 	}
 	return rs
 }
@@ -259,9 +267,9 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 		}
 	}
 	o, s := so.slo, so.sr.s
-	name, speed, forDur, act := conventions.AlertBurnPage, "fast", forPage, "Page: find the cause now."
+	name, speed, forDur, act, class := conventions.AlertBurnPage, "fast", forPage, "Page: find the cause now.", catalog.AlertClassBurnPage
 	if severity == conventions.SeverityWarning {
-		name, speed, forDur, act = conventions.AlertBurnTicket, "slowly", forTicket, "Ticket: fix it within working hours, before the budget runs out."
+		name, speed, forDur, act, class = conventions.AlertBurnTicket, "slowly", forTicket, "Ticket: fix it within working hours, before the budget runs out.", catalog.AlertClassBurnTicket
 	}
 	exhaust := ratDuration(new(big.Rat).Quo(new(big.Rat).SetInt64(int64(o.Period)), first.factor))
 	guard := ""
@@ -275,14 +283,28 @@ func (so *sloRules) burnAlert(severity string) *alertSpec {
 		name:        name,
 		expr:        promql.Chain(parser.LOR, alts),
 		forDur:      so.sr.alertFor(forDur),
-		labels:      so.sr.alertLabels(severity, conventions.AlertLabelSLO, o.Name),
+		labels:      so.sr.classLabels(class, conventions.AlertLabelSLO, o.Name),
 		annotations: so.sr.annotations(s.Name+" is burning the error budget of its "+o.Name+" SLO "+speed, desc),
+		templates:   map[string]string{annotationValue: burnValueTemplate},
+		off:         !so.sr.policy(class).Enabled,
 	}
 }
 
+// burnValueTemplate renders a burn alert's value: the error ratio over the
+// long window of the first pair that holds (the left side of its condition).
+const burnValueTemplate = "{{ $value | humanizePercentage }} of events bad"
+
 // budgetAlert fires when less than left (a ratio) of the period's budget
-// remains, once the period saw enough requests to judge.
-func (so *sloRules) budgetAlert(left, percent, severity, action string) *alertSpec {
+// remains, once the period saw enough requests to judge. It is a ticket (the
+// error-budget policy: slow down, freeze deploys), never a page: the burn
+// alerts page for what needs a person now.
+//
+// Consumption counts against the whole period's budget, never an
+// extrapolation of young data: RecordBudgetRemaining divides the bad events
+// seen by the budget of a full period at the traffic seen so far. A burn
+// below 1× therefore spends less than the whole budget however long it runs,
+// and a young series (hours of history) has spent a few hours' worth.
+func (so *sloRules) budgetAlert(left, percent, action string) *alertSpec {
 	o, s := so.slo, so.sr.s
 	cond := []parser.Expr{promql.Binary(parser.LSS, so.recorded(conventions.RecordBudgetRemaining), decimalNum(left))}
 	if o.MinRequests > 0 {
@@ -292,11 +314,12 @@ func (so *sloRules) budgetAlert(left, percent, severity, action string) *alertSp
 		name:   conventions.AlertBudgetLow,
 		expr:   promql.Chain(parser.LAND, cond),
 		forDur: so.sr.alertFor(forBudget),
-		labels: so.sr.alertLabels(severity, conventions.AlertLabelSLO, o.Name),
+		labels: so.sr.classLabels(catalog.AlertClassBudget, conventions.AlertLabelSLO, o.Name, conventions.AlertLabelBudgetLeft, percent),
 		annotations: so.sr.annotations(
 			s.Name+" has less than "+percent+" % of the error budget of its "+o.Name+" SLO left",
 			"Less than "+percent+" % of the "+catalog.FormatDuration(o.Period)+" error budget ("+
 				catalog.FormatDuration(so.budgetTime())+") of the "+o.Name+" SLO of "+s.Name+" ("+so.describe()+") is left: "+action+"."),
+		off: !so.sr.policy(catalog.AlertClassBudget).Enabled,
 	}
 }
 
@@ -320,7 +343,8 @@ func (so *sloRules) absentAlert() *alertSpec {
 		name:   conventions.AlertSLIAbsent,
 		expr:   promql.Call(promql.FnAbsent, so.recorded(watched)),
 		forDur: so.sr.alertFor(forAbsent),
-		labels: so.sr.alertLabels(conventions.SeverityWarning, conventions.AlertLabelSLO, o.Name),
+		labels: so.sr.classLabels(catalog.AlertClassInstrumentation, conventions.AlertLabelSLO, o.Name),
+		off:    !so.sr.policy(catalog.AlertClassInstrumentation).Enabled,
 		annotations: so.sr.annotations(
 			s.Name+": the SLI of its "+o.Name+" SLO has no data",
 			what+" for "+catalog.FormatDuration(forAbsent)+": the SLO's alerts are blind. Check the instrumentation and the scrape target."),

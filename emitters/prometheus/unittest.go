@@ -103,12 +103,10 @@ type scenario struct {
 	series []series
 	// names are the alert names asserted; exps predict every rule of those
 	// names that can fire on this input.
-	names []string
-	exps  []expectation
-	// downSeries are the labels of the up series, for ServiceDown's labels.
-	downSeries map[string]string
-	times      []int64
-	exprTests  []exprTest
+	names     []string
+	exps      []expectation
+	times     []int64
+	exprTests []exprTest
 }
 
 func (sr *serviceRules) unitTests() testFile {
@@ -117,12 +115,17 @@ func (sr *serviceRules) unitTests() testFile {
 		EvaluationInterval: model.Duration(sr.interval),
 	}
 	scs := []*scenario{sr.zeroTraffic(), sr.noInstrumentation(), sr.targetDown()}
+	scs = append(scs, sr.statusScenarios()...)
 	if len(sr.breakers) > 0 {
 		scs = append(scs, sr.breakerScenario())
+	}
+	if len(sr.bulkheads) > 0 {
+		scs = append(scs, sr.bulkheadScenario())
 	}
 	for _, so := range sr.slos {
 		if so.custom == nil {
 			scs = append(scs, so.burnScenarios()...)
+			scs = append(scs, so.youngScenarios()...)
 		}
 	}
 	scs = slices.DeleteFunc(scs, func(sc *scenario) bool {
@@ -151,13 +154,15 @@ func (sc *scenario) group() testGroup {
 				if firing, _ := x.state(t); !firing {
 					continue
 				}
-				var series map[string]string
 				ann := x.spec.annotations
-				if name == conventions.AlertServiceDown {
-					series = sc.downSeries
-					ann = maps(ann, "description", x.sr.downDescription(series["instance"]))
+				for k, v := range x.annotations {
+					ann = maps(ann, k, v)
 				}
-				at.ExpAlerts = append(at.ExpAlerts, expAlert{ExpLabels: x.spec.expectedLabels(series), ExpAnnotations: ann})
+				if _, templated := x.spec.templates[annotationValue]; templated {
+					v, _ := x.valueAt(t)
+					ann = maps(ann, annotationValue, v)
+				}
+				at.ExpAlerts = append(at.ExpAlerts, expAlert{ExpLabels: x.spec.expectedLabels(x.series), ExpAnnotations: ann})
 			}
 			g.AlertRuleTests = append(g.AlertRuleTests, at)
 		}
@@ -191,10 +196,13 @@ func constant(sr *serviceRules, spec *alertSpec, at *big.Rat) expectation {
 	return expect(sr, spec, gaugeMargin, func(int) *big.Rat { return at })
 }
 
-// upSeries is the service's single scrape target, up from minute 0.
-func (sr *serviceRules) upSeries(values string) series {
-	return series{lbls: labels.FromStrings(labels.MetricName, conventions.MetricUp,
-		"instance", sr.s.Name+"-0:"+strconv.Itoa(sr.s.Metrics.Port), "job", sr.s.Name,
+// upSeries is the service's first scrape target, up from minute 0.
+func (sr *serviceRules) upSeries(values string) series { return sr.target(0, values) }
+
+// target is the up series of the service's i-th scrape target.
+func (sr *serviceRules) target(i int, values string) series {
+	return series{lbls: labels.FromStrings(labels.MetricName, "up",
+		"instance", sr.s.Name+"-"+strconv.Itoa(i)+":"+strconv.Itoa(sr.s.Metrics.Port), "job", sr.s.Name,
 		sr.env.m.ServiceLabel, sr.s.Name), values: values}
 }
 
@@ -212,9 +220,11 @@ func (sr *serviceRules) allAlerts() []*alertSpec {
 			as = append(as, so.absent)
 		}
 	}
-	sig := sr.signals
-	as = append(as, sig.down, sig.errors, sig.latency, sig.absent)
+	as = append(as, sr.signals.list()...)
 	for _, b := range sr.breakers {
+		as = append(as, b.spec)
+	}
+	for _, b := range sr.bulkheads {
 		as = append(as, b.spec)
 	}
 	return as
@@ -278,7 +288,9 @@ func (sr *serviceRules) zeroTraffic() *scenario {
 
 // zeroSamples lists every series the SLO records without traffic.
 func (so *sloRules) zeroSamples(at int64) exprTest {
-	sel := func(name string) string { return so.recorded(name).String() }
+	sel := func(name string) string {
+		return promql.Selector(name, append(slices.Clone(so.match), promql.Eq(conventions.AlertLabelCluster, so.sr.env.c.Settings.Cluster))...).String()
+	}
 	var samples []expSample
 	for _, w := range catalog.BurnWindows() {
 		samples = append(samples,
@@ -323,7 +335,7 @@ func (sr *serviceRules) noInstrumentation() *scenario {
 	const at = 20
 	sc := &scenario{name: "no SLI metrics: absent alerts fire", times: []int64{at}}
 	sc.series = []series{sr.upSeries(flat("1", at))}
-	sc.names = []string{conventions.AlertServiceDown}
+	sc.names = []string{conventions.AlertServiceDown, conventions.AlertTargetDown, conventions.AlertStatusLabelMissing, conventions.AlertStatusUnrecognized}
 	if !sr.hasCustomSLI() {
 		sc.names = append(sc.names, conventions.AlertSLIAbsent)
 	}
@@ -334,19 +346,33 @@ func (sr *serviceRules) noInstrumentation() *scenario {
 			sc.exps = append(sc.exps, constant(sr, so.absent, zero))
 		}
 	}
-	sc.exps = append(sc.exps, constant(sr, sr.signals.down, nil))
+	sig := sr.signals
+	sc.exps = append(sc.exps, constant(sr, sig.down, nil), constant(sr, sig.targetDown, nil),
+		constant(sr, sig.statusMissing, nil), constant(sr, sig.statusUnknown, nil))
 	return sc
 }
 
-// targetDown: the only target goes down at minute 5.
+// targetDown: of the service's two targets, one goes down at minute 5 and
+// the other at minute 20. One target down is a warning about that target
+// only; ServiceDown pages once none is up.
 func (sr *serviceRules) targetDown() *scenario {
-	const down, at = 5, 15
-	up := sr.upSeries("1+0x" + strconv.Itoa(down-1) + " " + flat("0", at-down))
-	sc := &scenario{name: "target down: ServiceDown fires", series: []series{up}, names: []string{conventions.AlertServiceDown}}
-	sc.downSeries = up.lbls.WithoutEmpty().Map()
-	delete(sc.downSeries, labels.MetricName)
-	sc.exps = []expectation{constant(sr, sr.signals.down, big.NewRat(down, 1))}
-	for _, t := range []int64{down - 2, at} {
+	const first, second, end = 5, 20, 35
+	a := sr.target(0, "1+0x"+strconv.Itoa(first-1)+" "+flat("0", end-first))
+	b := sr.target(1, "1+0x"+strconv.Itoa(second-1)+" "+flat("0", end-second))
+	sc := &scenario{name: "targets down: one of two down warns about it and pages nobody, both down pages ServiceDown",
+		series: []series{a, b}, names: []string{conventions.AlertTargetDown, conventions.AlertServiceDown}}
+	for _, st := range []struct {
+		s  series
+		at int64
+	}{{a, first}, {b, second}} {
+		x := constant(sr, sr.signals.targetDown, big.NewRat(st.at, 1))
+		x.series = st.s.lbls.WithoutEmpty().Map()
+		delete(x.series, labels.MetricName)
+		x.annotations = map[string]string{"description": sr.downDescription(x.series["instance"])}
+		sc.exps = append(sc.exps, x)
+	}
+	sc.exps = append(sc.exps, constant(sr, sr.signals.down, big.NewRat(second, 1)))
+	for _, t := range []int64{first - 2, second - 5, end} {
 		if sc.sure(t) {
 			sc.times = append(sc.times, t)
 		}
@@ -385,6 +411,186 @@ func (sr *serviceRules) breakerScenario() *scenario {
 			sc.times = append(sc.times, t)
 		}
 	}
+	return sc
+}
+
+// statusScenarios: request series without the status label, and with
+// status values that are no HTTP status code. Each warns by its own alert;
+// SLIMetricsAbsent stays silent (the counter is there).
+func (sr *serviceRules) statusScenarios() []*scenario {
+	const at = 25
+	e, sig := sr.env, sr.signals
+	var out []*scenario
+	for _, c := range []struct {
+		title  string
+		status string // "" for no status label
+		fires  *alertSpec
+	}{
+		{"request series without the status label: " + conventions.AlertStatusLabelMissing + " warns", "", sig.statusMissing},
+		{"status values that are no HTTP status code: " + conventions.AlertStatusUnrecognized + " warns", "OK", sig.statusUnknown},
+	} {
+		lbls := []string{labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name}
+		if c.status != "" {
+			lbls = append(lbls, e.m.StatusLabel, c.status)
+		}
+		sc := &scenario{name: c.title, times: []int64{at},
+			series: []series{sr.upSeries(flat("1", at)), {lbls: labels.FromStrings(lbls...), values: "0+10x" + strconv.Itoa(at)}},
+			names:  []string{conventions.AlertStatusLabelMissing, conventions.AlertStatusUnrecognized, conventions.AlertSLIAbsent}}
+		// The latency SLIs read the histogram, present and still.
+		sc.series = append(sc.series, sr.histogram(func(string) string { return flat("0", at) })...)
+		if sr.hasCustomSLI() {
+			sc.names = sc.names[:2] // a custom SLI's absent alert reads what it likes
+		}
+		for _, spec := range []*alertSpec{sig.statusMissing, sig.statusUnknown, sig.absent} {
+			var on *big.Rat
+			if spec == c.fires {
+				on = new(big.Rat)
+			}
+			sc.exps = append(sc.exps, constant(sr, spec, on))
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+// bulkheadScenario: from minute 10 every other bulkhead holds just over
+// BulkheadSaturation of its maxConcurrent in flight, the others half.
+func (sr *serviceRules) bulkheadScenario() *scenario {
+	const from = 10
+	sc := &scenario{name: "bulkheads: one kept over " + formatRat(new(big.Rat).Mul(mustRat(catalog.BulkheadSaturation), big.NewRat(100, 1))) + " % of maxConcurrent warns, one at half stays silent",
+		names: []string{conventions.AlertBulkheadSaturated}}
+	end := int64(from + (forBulkhead+time.Duration(step)*time.Minute)/time.Minute)
+	if f := int64(sr.alertFor(forBulkhead) / time.Minute); from+f+step > end {
+		end = from + f + step
+	}
+	sat := mustRat(catalog.BulkheadSaturation)
+	for i, b := range sr.bulkheads {
+		limit := b.dep.Bulkhead.MaxConcurrent
+		busy := int64(limit / 2)
+		var on *big.Rat
+		if i%2 == 0 {
+			// The least whole number of calls above the threshold.
+			busy = new(big.Int).Quo(new(big.Rat).Mul(sat, big.NewRat(int64(limit), 1)).Num(),
+				new(big.Rat).Mul(sat, big.NewRat(int64(limit), 1)).Denom()).Int64() + 1
+			if busy > int64(limit) {
+				continue
+			}
+			on = big.NewRat(from, 1)
+		}
+		dep := []string{sr.env.m.ServiceLabel, sr.s.Name, conventions.ClientLabelDependency, b.dep.Name}
+		sc.series = append(sc.series,
+			series{lbls: labels.FromStrings(append([]string{labels.MetricName, conventions.ClientInFlight}, dep...)...),
+				values: flat("0", from-1) + " " + flat(strconv.FormatInt(busy, 10), end-from)},
+			series{lbls: labels.FromStrings(append([]string{labels.MetricName, conventions.ClientBulkheadMaxConcurrent}, dep...)...),
+				values: flat(strconv.Itoa(limit), end)})
+		x := constant(sr, b.spec, on)
+		value := humanizePercentage(float64(busy) / float64(limit))
+		x.value = func(int64) (string, bool) { return value, true }
+		sc.exps = append(sc.exps, x)
+	}
+	for _, t := range []int64{from - 5, end} {
+		if sc.sure(t) {
+			sc.times = append(sc.times, t)
+		}
+	}
+	return sc
+}
+
+// youngScenarios are the SLO's tests on young data, from a fresh start
+// without history: a fast burn pages within minutes, a burn that only
+// tickets and one below the budget rate page nobody for hours (the
+// error-budget alerts count against a whole period's budget), and one
+// error on a very quiet service pages nobody.
+func (so *sloRules) youngScenarios() []*scenario {
+	var out []*scenario
+	b := so.budget
+	times := func(sc *scenario, ts ...int64) {
+		for _, t := range ts {
+			if sc.sure(t) {
+				sc.times = append(sc.times, t)
+			}
+		}
+	}
+	names := []string{conventions.AlertBurnPage, conventions.AlertBurnTicket, conventions.AlertBudgetLow}
+	if so.slo.Kind == catalog.SLOAvailability {
+		names = append(names, conventions.AlertHighErrorRate)
+	}
+	fresh := func(title string, factor *big.Rat) *scenario {
+		ratio := new(big.Rat).Mul(b, factor)
+		if ratio.Cmp(big.NewRat(1, 1)) >= 0 {
+			return nil
+		}
+		sc := so.burnScenario("young data: from a fresh start at "+formatRat(factor)+"× its budget rate, "+title, ratio, burnNone, 0, names)
+		return sc
+	}
+	if sc := fresh("it pages within 10 minutes", big.NewRat(15, 1)); sc != nil {
+		if firing(so.page, sc, 10) && sc.sure(10) {
+			sc.times = []int64{10}
+			out = append(out, sc)
+		}
+	}
+	for _, c := range []struct {
+		title  string
+		factor *big.Rat
+	}{
+		{"it pages nobody in 6 hours", big.NewRat(4, 1)},
+		{"it raises nothing in 6 hours", big.NewRat(9, 10)},
+	} {
+		sc := fresh(c.title, c.factor)
+		if sc == nil {
+			continue
+		}
+		times(sc, 60, 120, 180, 240, 300, 360)
+		ok := len(sc.times) > 0
+		for _, t := range sc.times {
+			ok = ok && !firing(so.page, sc, t) && (c.factor.Cmp(big.NewRat(1, 1)) >= 0 || !so.fires(sc, t))
+		}
+		if ok {
+			out = append(out, sc)
+		}
+	}
+	if sc := so.singleError(); sc != nil {
+		out = append(out, sc)
+	}
+	return out
+}
+
+// singleError: a service of 0.02 requests a second, whose first request
+// fails, from a fresh start. The page stays silent: while the failed
+// request is inside a page pair's short window, its long window holds
+// fewer than the guard's events. (The ticket may fire; it can wait.)
+func (so *sloRules) singleError() *scenario {
+	const perMin, end = 1.2, 240
+	sr, e := so.sr, so.sr.env
+	if so.slo.Kind != catalog.SLOAvailability || e.statusGood == "" || so.slo.MinRequests <= 0 {
+		return nil
+	}
+	for _, p := range so.pairs {
+		// The error is in the short window until minute 1 + short; the
+		// long window meets the guard from minute MinRequests / perMin.
+		if p.Severity == conventions.SeverityCritical &&
+			float64(so.slo.MinRequests)/perMin <= 1+p.Short.Minutes()+timeMargin {
+			return nil
+		}
+	}
+	sc := &scenario{name: so.slo.Name + " young data: one failed request among 0.02 a second, from a fresh start, pages nobody in 4 hours",
+		series: []series{
+			{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusGood),
+				values: "0 0.2+1.2x" + strconv.Itoa(end-1)},
+			{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusBad),
+				values: "0 " + flat("1", end-1)},
+		},
+		names: []string{conventions.AlertBurnPage},
+	}
+	for _, other := range sr.slos {
+		if other.custom != nil && other.custom.reads(sc.series) {
+			return nil
+		}
+		if other.custom == nil && other.slo.Kind == catalog.SLOAvailability {
+			sc.exps = append(sc.exps, constant(sr, other.page, nil))
+		}
+	}
+	sc.times = []int64{30, 60, 120, 180, 240}
 	return sc
 }
 
@@ -441,7 +647,47 @@ func (so *sloRules) burnScenarios() []*scenario {
 	if sc := so.guardScenario(); sc != nil {
 		out = append(out, sc)
 	}
+	if sc := so.budgetScenario(); sc != nil {
+		out = append(out, sc)
+	}
 	return out
+}
+
+// budgetScenario: every request fails from minute 30. ErrorBudgetLow
+// tickets once half the period's budget is spent, and again at 80 %; the
+// model asserts each in time where the horizon reaches it.
+func (so *sloRules) budgetScenario() *scenario {
+	const start = 30
+	sc := so.burnScenario("budget: when every request fails, ErrorBudgetLow tickets as half and then 80 % of the period's budget is spent",
+		big.NewRat(1, 1), burnNone, start, []string{conventions.AlertBudgetLow})
+	if sc == nil {
+		return nil
+	}
+	for _, x := range sc.exps {
+		if x.spec.labels[conventions.AlertLabelSLO] != so.slo.Name {
+			continue
+		}
+		if until := min(x.silentUntil, horizon+1); until != never {
+			for t := (until - 1) / step * step; t > start; t -= step {
+				if sc.sure(t) {
+					sc.times = append(sc.times, t)
+					break
+				}
+			}
+		}
+		for t := (x.fireFrom + step - 1) / step * step; x.fireFrom != never && t <= horizon; t += step {
+			if sc.sure(t) {
+				sc.times = append(sc.times, t)
+				break
+			}
+		}
+	}
+	if len(sc.times) == 0 {
+		return nil
+	}
+	slices.Sort(sc.times)
+	sc.times = slices.Compact(sc.times)
+	return sc
 }
 
 type burnKind int
@@ -450,6 +696,7 @@ const (
 	burnPage burnKind = iota
 	burnTicket
 	burnQuiet
+	burnNone // the caller picks the assert times
 )
 
 // burnScenario is good traffic until minute start, then a share ratio of bad
@@ -476,6 +723,7 @@ func (so *sloRules) burnScenario(title string, ratio *big.Rat, kind burnKind, st
 		}
 	}
 	switch kind {
+	case burnNone:
 	case burnQuiet:
 		for _, t := range []int64{start + 30, start + 90} {
 			if sc.sure(t) && !so.fires(sc, t) {
@@ -593,11 +841,16 @@ func (so *sloRules) flowScenario(title string, fl flow, names []string) *scenari
 		}
 	}
 	if asserts(conventions.AlertHighErrorRate) && so.slo.Kind == catalog.SLOAvailability {
-		thr := sr.s.Alerting.ErrorRate.Rat()
+		thr := sr.errorRateThreshold()
 		key := "error-rate|" + thr.RatString() + "|" + fl.key()
-		sc.exps = append(sc.exps, predict(sr, sr.signals.errors, key, timeMargin, func(sign int) *big.Rat {
+		x := predict(sr, sr.signals.errors, key, timeMargin, func(sign int) *big.Rat {
 			return fl.windowOnset(scale(thr, sign), int64(goldenWindow/time.Minute))
-		}))
+		})
+		x.value = func(t int64) (string, bool) {
+			bad := fl.promRate(t, goldenWindow, fl.badAt)
+			return humanizePercentage(bad / (fl.promRate(t, goldenWindow, fl.goodAt) + bad)), true
+		}
+		sc.exps = append(sc.exps, x)
 	}
 	return sc
 }
@@ -645,8 +898,11 @@ func counterValues(before, after *big.Rat, start, end int64) string {
 // burnExpectation predicts a page or ticket alert: the earliest of its
 // pairs, each needing both windows above the threshold and the guard met.
 func (so *sloRules) burnExpectation(fl flow, spec *alertSpec) expectation {
-	severity := spec.labels[conventions.AlertLabelSeverity]
-	return predict(so.sr, spec, "burn|"+severity+"|"+so.modelKey()+"|"+fl.key(), timeMargin, func(sign int) *big.Rat {
+	severity := conventions.SeverityWarning
+	if spec == so.page {
+		severity = conventions.SeverityCritical
+	}
+	x := predict(so.sr, spec, "burn|"+severity+"|"+so.modelKey()+"|"+fl.key(), timeMargin, func(sign int) *big.Rat {
 		var on *big.Rat
 		for _, p := range so.pairs {
 			if p.Severity != severity {
@@ -660,19 +916,47 @@ func (so *sloRules) burnExpectation(fl flow, spec *alertSpec) expectation {
 		}
 		return on
 	})
+	// The value: the long window's ratio of the first pair that holds, as
+	// Prometheus computes it.
+	x.value = func(t int64) (string, bool) {
+		for _, p := range so.pairs {
+			if p.Severity != severity {
+				continue
+			}
+			thr, _ := p.threshold.Float64()
+			long, short := so.promRatio(fl, t, p.Long), so.promRatio(fl, t, p.Short)
+			total := fl.promRate(t, p.Long, fl.totalAt)
+			if long > thr && short > thr && (so.slo.MinRequests <= 0 || total*seconds(p.Long) >= float64(so.slo.MinRequests)) {
+				return humanizePercentage(long) + " of events bad", true
+			}
+		}
+		return "", false
+	}
+	return x
 }
 
-// budgetExpectation predicts an ErrorBudgetLow rule: less than left of the
-// budget remains once the share of bad events over the period exceeds
-// (1 − left) × budget, with the guard over the period.
+// budgetExpectation predicts an ErrorBudgetLow rule. The budget spent is
+// the bad events seen over the budget of a whole period at the traffic seen
+// (budgetAlert): bad × min(t − start, period) / period. Less than left
+// remains once that exceeds (1 − left), with the guard over the period.
 func (so *sloRules) budgetExpectation(fl flow, spec *alertSpec, left string) expectation {
 	l, _ := new(big.Rat).SetString(left)
 	thr := new(big.Rat).Sub(big.NewRat(1, 1), l)
 	thr.Mul(thr, so.budget)
 	period := int64(so.slo.Period / time.Minute)
 	return predict(so.sr, spec, "budget|"+left+"|"+so.modelKey()+"|"+fl.key(), timeMargin, func(sign int) *big.Rat {
-		return latest(fl.windowOnset(scale(thr, sign), period), so.guardOnset(fl, sign, period))
+		return latest(fl.periodOnset(scale(thr, sign), period), so.guardOnset(fl, sign, period))
 	})
+}
+
+// promRatio is the SLO's recorded error ratio over w at minute t, computed
+// in floats as Prometheus does for the scenario's series.
+func (so *sloRules) promRatio(fl flow, t int64, w time.Duration) float64 {
+	total := fl.promRate(t, w, fl.totalAt)
+	if so.slo.Kind == catalog.SLOLatency {
+		return (total - fl.promRate(t, w, fl.goodAt)) / total
+	}
+	return fl.promRate(t, w, fl.badAt) / (fl.promRate(t, w, fl.goodAt) + fl.promRate(t, w, fl.badAt))
 }
 
 // modelKey names what the SLO's predictions depend on: its budget, period

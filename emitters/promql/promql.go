@@ -25,6 +25,7 @@ var (
 	FnRate              = parser.Functions["rate"]
 	FnSumOverTime       = parser.Functions["sum_over_time"]
 	FnMaxOverTime       = parser.Functions["max_over_time"]
+	FnAvgOverTime       = parser.Functions["avg_over_time"]
 	FnVector            = parser.Functions["vector"]
 	FnAbsent            = parser.Functions["absent"]
 	FnHistogramQuantile = parser.Functions["histogram_quantile"]
@@ -40,6 +41,11 @@ func Eq(name, value string) *labels.Matcher {
 // Re is name=~value.
 func Re(name, value string) *labels.Matcher {
 	return &labels.Matcher{Type: labels.MatchRegexp, Name: name, Value: value}
+}
+
+// Ne is name!=value.
+func Ne(name, value string) *labels.Matcher {
+	return &labels.Matcher{Type: labels.MatchNotEqual, Name: name, Value: value}
 }
 
 // Selector is metric{matchers...}.

@@ -3,7 +3,8 @@
 // Command routecases prints the Alertmanager routing cases of a resolved
 // catalog (a build's catalog.json), one "team severity receiver" a line, for
 // scripts/check-consumers.sh to check with amtool: critical alerts go to the
-// team's paging receiver, else its notify receiver; warnings to its notify
+// team's paging receiver and on to its own notify receiver, else to its
+// notify receiver; warnings to its notify
 // receiver, else the catalog's default receiver. The last line is an alert of
 // no team ("-"), which takes the default receiver.
 //
@@ -59,7 +60,12 @@ func main() {
 		}
 		crit := warn
 		if t.Page != "" {
+			// A page also reaches the team's own chat (amtool prints
+			// the receivers comma separated, in route order).
 			crit = t.Name + "-" + t.Page
+			if t.Notify != "" {
+				crit += "," + t.Name + "-" + t.Notify
+			}
 		}
 		fmt.Printf("%s critical %s\n%s warning %s\n", t.Name, crit, t.Name, warn)
 	}
