@@ -30,6 +30,7 @@ var registry = []*Rule{
 
 	// Kubernetes
 	budgetBlocksEviction,
+	clusterOwnedName,
 	criticalSingleReplica,
 	imagePinned,
 	probeSeconds,
