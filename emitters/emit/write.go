@@ -176,7 +176,7 @@ func (w *Writer) checkDir() error {
 	case w.exists && st.Mode()&fs.ModeSymlink != 0:
 		return fmt.Errorf("output directory %s is a symbolic link: svcgen replaces the directory and does not follow links; use the link's target", w.dir)
 	case w.exists && !st.IsDir():
-		return fmt.Errorf("output %s exists and is not a directory", w.dir)
+		return fmt.Errorf("%s exists and is not a directory: move it away or choose another output directory", w.dir)
 	}
 	if w.exists {
 		w.mode = st.Mode().Perm()
@@ -291,7 +291,7 @@ func (w *Writer) unchanged(f File) (bool, error) {
 		return false, nil
 	}
 	if d := path.Dir(f.Path); !w.safe[d] {
-		if err := checkParents(w.abs, f.Path, w.old); err != nil {
+		if err := checkParents(w.abs, w.dir, f.Path, w.old); err != nil {
 			return false, err
 		}
 		w.safe[d] = true
@@ -305,7 +305,8 @@ func (w *Writer) unchanged(f File) (bool, error) {
 		return false, err
 	}
 	if !w.old[f.Path] {
-		return false, fmt.Errorf("%s exists and was not written by svcgen (it is not in %s): move it away or choose another output directory", p, ManifestName)
+		return false, fmt.Errorf("%s exists and was not written by svcgen (it is not in %s): move it away or choose another output directory",
+			filepath.Join(w.dir, filepath.FromSlash(f.Path)), ManifestName)
 	}
 	if !st.Mode().IsRegular() || st.Size() != int64(len(f.Data)) {
 		return false, nil
@@ -315,6 +316,18 @@ func (w *Writer) unchanged(f File) (bool, error) {
 		return false, err
 	}
 	return bytes.Equal(data, f.Data), nil
+}
+
+// Err returns the error that stopped the Writer (an Add that failed, an
+// interruption), or nil. Emitters running beside the failed Add see it as
+// their own error too; this is the one that happened first.
+func (w *Writer) Err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done {
+		return nil
+	}
+	return w.err
 }
 
 // Abort drops the staged files and lets go of the lock; dir is untouched.
@@ -450,7 +463,7 @@ func sortedFiles(files []File) []File {
 // staged copy keeps the link as a link, and writing through it would put the
 // file wherever the link points, outside the output directory. Parents are
 // checked from the top, so no link is followed on the way.
-func checkParents(abs, p string, old map[string]bool) error {
+func checkParents(abs, dir, p string, old map[string]bool) error {
 	segs := strings.Split(p, "/")
 	for i := 1; i < len(segs); i++ {
 		parent := strings.Join(segs[:i], "/")
@@ -458,6 +471,7 @@ func checkParents(abs, p string, old map[string]bool) error {
 			return nil // a file svcgen wrote: dropped, and a directory made in its place
 		}
 		full := filepath.Join(abs, filepath.FromSlash(parent))
+		shown := filepath.Join(dir, filepath.FromSlash(parent))
 		st, err := os.Lstat(full)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -465,9 +479,9 @@ func checkParents(abs, p string, old map[string]bool) error {
 		case err != nil:
 			return err
 		case st.Mode()&fs.ModeSymlink != 0:
-			return fmt.Errorf("%s is a symbolic link, and svcgen does not write %s through it (it would land outside the output directory): move the link away or choose another output directory", full, p)
+			return fmt.Errorf("%s is a symbolic link, and svcgen does not write %s through it (it would land outside the output directory): move the link away or choose another output directory", shown, p)
 		case !st.IsDir():
-			return fmt.Errorf("%s is a file svcgen did not write, where it needs a directory for %s: move it away or choose another output directory", full, p)
+			return fmt.Errorf("%s is a file svcgen did not write, where it needs a directory for %s: move it away or choose another output directory", shown, p)
 		}
 	}
 	return nil

@@ -118,6 +118,9 @@ build.`,
 				prog.add(files)
 				return w.Add(files)
 			})
+			if werr := w.Err(); werr != nil {
+				err = werr // the writer's own error, not an emitter's report of it
+			}
 			if err == nil {
 				var res emit.Result
 				if res, err = w.Commit(); err == nil {
