@@ -51,6 +51,8 @@ type LockOptions struct {
 	// Waiting, if set, is called once when the lock is busy and the call
 	// is about to wait for it.
 	Waiting func(holder string)
+	// Cancel, when closed, stops the wait with ErrInterrupted.
+	Cancel <-chan struct{}
 	// Sleep and Now are the clock; time.Sleep and time.Now when nil.
 	Sleep func(time.Duration)
 	Now   func() time.Time
@@ -121,6 +123,11 @@ func LockDir(dir, abs string, o LockOptions) (*Lock, error) {
 			waited := now().Sub(start)
 			if waited >= o.Wait {
 				return nil, &LockedError{Dir: dir, Holder: holder, Waited: o.Wait}
+			}
+			select {
+			case <-o.Cancel:
+				return nil, ErrInterrupted
+			default:
 			}
 			if !told && o.Waiting != nil {
 				o.Waiting(holder)

@@ -94,6 +94,7 @@ build.`,
 			mu.Lock()
 			w, err = emit.OpenWriter(out, emit.WriterOptions{
 				Lock: emit.LockOptions{
+					Cancel: cancel,
 					Wait:   lockTimeout,
 					Waiting: func(holder string) {
 						fmt.Fprintf(progressWriter{prog, e.stderr}, "svcgen: waiting up to %s for another build%s to finish writing %s\n", lockTimeout, holderNote(holder), out)
