@@ -422,7 +422,7 @@ func (w *Writer) commit() (Result, error) {
 		return w.res, nil
 	}
 	if w.exists {
-		if err := carryOver(w.abs, w.stage, generated, w.paths); err != nil {
+		if err := carryOver(w.abs, w.dir, w.stage, generated, w.paths); err != nil {
 			return Result{}, err
 		}
 	}
@@ -495,7 +495,7 @@ func isNotDir(err error) bool {
 // carryOver copies everything in src that svcgen did not generate into dst:
 // directories are recreated, regular files hard-linked (or copied across
 // devices), symbolic links recreated as links. Nothing is followed.
-func carryOver(src, dst string, generated, newPaths map[string]bool) error {
+func carryOver(src, shown, dst string, generated, newPaths map[string]bool) error {
 	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -512,7 +512,7 @@ func carryOver(src, dst string, generated, newPaths map[string]bool) error {
 			return nil
 		}
 		if newPaths[slash] {
-			return fmt.Errorf("%s exists and was not written by svcgen: move it away or choose another output directory", p)
+			return fmt.Errorf("%s exists and was not written by svcgen: move it away or choose another output directory", filepath.Join(shown, rel))
 		}
 		target := filepath.Join(dst, rel)
 		info, err := d.Info()
@@ -539,7 +539,7 @@ func carryOver(src, dst string, generated, newPaths map[string]bool) error {
 			}
 			return copyFile(p, target, info.Mode().Perm())
 		default:
-			return fmt.Errorf("%s is not a regular file, directory or link: svcgen will not carry it over", p)
+			return fmt.Errorf("%s is not a regular file, directory or link: svcgen will not carry it over", filepath.Join(shown, rel))
 		}
 	})
 }
