@@ -316,7 +316,10 @@ func TestFaultConcurrentBuilds(t *testing.T) {
 
 // SIGKILL at seeded random points of a 1,000-service build: the output is
 // always the old build or the new one, and the next build removes whatever
-// the killed ones left beside it.
+// the killed ones left beside it. The points are drawn three ways, so that
+// each phase is hit whatever the machine's speed: anywhere in a build's
+// span, while the output is being staged, and the moment the new output has
+// been swapped in (while the old one, now at the stage's path, is removed).
 func TestFaultKill9(t *testing.T) {
 	e := newFaultEnv(t)
 	cats := []string{e.synthCatalog("a", 1000, ""), e.synthCatalog("b", 1000, "other")}
@@ -331,26 +334,83 @@ func TestFaultKill9(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(16, 1000))
 	state := 0 // which build the output holds
-	for i := range 3 {
-		delay := time.Duration(float64(span) * (0.15 + rng.Float64()))
+	for i, point := range []string{"anywhere", "while staging", "just after the swap"} {
 		next := 1 - state
+		before, err := os.Stat(e.out)
+		if err != nil {
+			t.Fatal(err)
+		}
 		cmd, stderr := e.command("build", cats[next], "-o", "out", "--lock-timeout", "10m")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(delay)
-		cmd.Process.Signal(syscall.SIGKILL)
-		r := finish(cmd, stderr, cmd.Wait())
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		var event func() bool // when to start the delay
+		var delay time.Duration
+		switch point {
+		case "anywhere":
+			event = func() bool { return true }
+			delay = time.Duration(float64(span) * rng.Float64())
+		case "while staging":
+			// A new stage: the last kill's may still be there.
+			old := map[string]bool{}
+			for _, name := range e.beside() {
+				old[name] = true
+			}
+			event = func() bool {
+				for _, name := range e.beside() {
+					if strings.Contains(name, ".svcgen-stage-") && !old[name] {
+						return true
+					}
+				}
+				return false
+			}
+			delay = time.Duration(float64(span) * rng.Float64() / 4)
+		default:
+			event = func() bool {
+				st, err := os.Stat(e.out)
+				return err == nil && !os.SameFile(before, st)
+			}
+		}
+		var werr error
+		exited := false
+	wait:
+		for {
+			select {
+			case werr = <-done:
+				exited = true
+				break wait
+			default:
+			}
+			if event() {
+				select {
+				case werr = <-done:
+					exited = true
+				case <-time.After(delay):
+				}
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		if !exited {
+			cmd.Process.Signal(syscall.SIGKILL)
+			werr = <-done
+		}
+		r := finish(cmd, stderr, werr)
 		state = oneOf(t, e.out, trees...)
-		t.Logf("kill %d after %v (%.0f%% of a build): exit %d signal %v; output holds build %c; beside it: %v",
-			i, delay.Round(time.Millisecond), 100*float64(delay)/float64(span), r.code, r.signal, "ab"[state], e.beside())
+		t.Logf("kill %d %s (+%v): exit %d signal %v; output holds build %c; beside it: %v",
+			i, point, delay.Round(time.Millisecond), r.code, r.signal, "ab"[state], e.beside())
+		if r.code > 0 {
+			t.Fatalf("build failed:\n%s", r.stderr)
+		}
 		for _, name := range e.beside() {
 			if !strings.HasPrefix(name, ".out.svcgen-") {
 				t.Fatalf("kill %d left %s beside the output, which is not svcgen's", i, name)
 			}
 		}
 		if n := len(e.beside()); n > 2 {
-			t.Fatalf("kill %d: %d entries beside the output; a build should leave at most its lock and one stage", i, n)
+			t.Fatalf("kill %d: %d entries beside the output; a build leaves at most its lock and one stage", i, n)
 		}
 	}
 	next := 1 - state
