@@ -496,7 +496,14 @@ func isNotDir(err error) bool {
 // directories are recreated, regular files hard-linked (or copied across
 // devices), symbolic links recreated as links. Nothing is followed.
 func carryOver(src, shown, dst string, generated, newPaths map[string]bool) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+	// Directories are made writable to fill them, and given the user's
+	// exact mode once full, deepest first.
+	type dirMode struct {
+		path string
+		mode fs.FileMode
+	}
+	var modes []dirMode
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -526,6 +533,7 @@ func carryOver(src, shown, dst string, generated, newPaths map[string]bool) erro
 			}
 			// The directory may hold staged files already: give it the
 			// user's mode either way.
+			modes = append(modes, dirMode{target, info.Mode().Perm()})
 			return os.Chmod(target, info.Mode().Perm()|0o700)
 		case info.Mode()&fs.ModeSymlink != 0:
 			link, err := os.Readlink(p)
@@ -542,6 +550,17 @@ func carryOver(src, shown, dst string, generated, newPaths map[string]bool) erro
 			return fmt.Errorf("%s is not a regular file, directory or link: svcgen will not carry it over", filepath.Join(shown, rel))
 		}
 	})
+	if err != nil {
+		return err
+	}
+	for i := len(modes) - 1; i >= 0; i-- {
+		if m := modes[i]; m.mode != m.mode|0o700 {
+			if err := os.Chmod(m.path, m.mode); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func copyFile(src, dst string, mode fs.FileMode) error {

@@ -499,21 +499,7 @@ func TestFaultReadOnlyOutput(t *testing.T) {
 		e := newFaultEnv(t)
 		shop := examples.Dir("shop")
 		e.build(examples.Dir("minimal"), "out")
-		var cred *syscall.Credential
-		if os.Geteuid() == 0 {
-			// Root writes anywhere: run as nobody, with a copy of the
-			// binary and every directory on the way open to it.
-			cred = &syscall.Credential{Uid: 65534, Gid: 65534}
-			e.bin = svcgenBinary(t, filepath.Join(e.root, "nobody"), true)
-			for p := e.work; ; p = filepath.Dir(p) {
-				os.Chmod(p, 0o755)
-				if p == os.TempDir() || p == filepath.Dir(p) {
-					break
-				}
-			}
-			os.Chmod(e.work, 0o777)
-			os.Chmod(e.root, 0o755)
-		}
+		cred := e.unprivileged()
 		if err := os.Chmod(e.out, 0o555); err != nil {
 			t.Fatal(err)
 		}
@@ -530,6 +516,50 @@ func TestFaultReadOnlyOutput(t *testing.T) {
 		}
 		oneOf(t, e.out, before)
 		e.requireNothingBeside("after a build into a read-only directory")
+	})
+
+	// A read-only directory of the user's inside the output is carried
+	// over with its mode, and the old output, swapped out, is removed in
+	// spite of it.
+	t.Run("read-only directory of the user's", func(t *testing.T) {
+		e := newFaultEnv(t)
+		cred := e.unprivileged()
+		run := func(cat string) {
+			t.Helper()
+			cmd, stderr := e.command("build", cat, "-o", "out")
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+			if r := finish(cmd, stderr, cmd.Run()); r.code != 0 {
+				t.Fatalf("exit %d\n%s", r.code, r.stderr)
+			}
+		}
+		run(examples.Dir("minimal"))
+		docs := filepath.Join(e.out, "docs")
+		if err := os.Mkdir(docs, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(docs, "notes.md"), []byte("mine\n"), 0o444); err != nil {
+			t.Fatal(err)
+		}
+		if cred != nil {
+			os.Chown(docs, int(cred.Uid), int(cred.Gid))
+			os.Chown(filepath.Join(docs, "notes.md"), int(cred.Uid), int(cred.Gid))
+		}
+		if err := os.Chmod(docs, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(docs, 0o755)
+		run(examples.Dir("shop"))
+		st, err := os.Stat(docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o555 {
+			t.Errorf("docs/ is %v after the build, want dr-xr-xr-x", st.Mode().Perm())
+		}
+		if data, err := os.ReadFile(filepath.Join(docs, "notes.md")); err != nil || string(data) != "mine\n" {
+			t.Errorf("docs/notes.md: %q, %v", data, err)
+		}
+		e.requireNothingBeside("after a build over a read-only directory")
 	})
 
 	t.Run("read-only mount", func(t *testing.T) {
@@ -550,6 +580,26 @@ func TestFaultReadOnlyOutput(t *testing.T) {
 		oneOf(t, e.out, before)
 		e.requireNothingBeside("after a build onto a read-only mount")
 	})
+}
+
+// unprivileged makes the work area usable by nobody and returns the
+// credential to run svcgen with when this process is root (root writes
+// anywhere, so permissions are only tested as another user), nil otherwise.
+func (e *faultEnv) unprivileged() *syscall.Credential {
+	e.t.Helper()
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	// A copy of the binary, and every directory on the way open to nobody.
+	e.bin = svcgenBinary(e.t, filepath.Join(e.root, "nobody"), true)
+	for p := e.work; ; p = filepath.Dir(p) {
+		os.Chmod(p, 0o755)
+		if p == os.TempDir() || p == filepath.Dir(p) {
+			break
+		}
+	}
+	os.Chmod(e.work, 0o777)
+	return &syscall.Credential{Uid: 65534, Gid: 65534}
 }
 
 // A disk that fills up halfway through staging: the build fails naming the
