@@ -33,7 +33,8 @@ import (
 // beside it once a build has run to completion (for SIGKILL, which no
 // process can clean up after, the next build; for everything else at once).
 //
-// Nothing here asserts how fast anything is: kill points are drawn from a
+// The tests run in parallel with each other (each process is partly waiting
+// on the disk). Nothing here asserts how fast anything is: kill points are drawn from a
 // seeded generator as fractions of the time one build took on this machine,
 // and every wait is for a process or a file, not for a deadline.
 
@@ -251,6 +252,7 @@ func (e *faultEnv) requireNothingBeside(when string) {
 // them, which the next build of either catalog replaces cleanly (the files
 // of a mixed build used to count as the user's and block it).
 func TestFaultConcurrentBuilds(t *testing.T) {
+	t.Parallel()
 	e := newFaultEnv(t)
 	a := e.synthCatalog("a", 100, "")
 	b := e.synthCatalog("b", 100, "other")
@@ -321,6 +323,7 @@ func TestFaultConcurrentBuilds(t *testing.T) {
 // span, while the output is being staged, and the moment the new output has
 // been swapped in (while the old one, now at the stage's path, is removed).
 func TestFaultKill9(t *testing.T) {
+	t.Parallel()
 	e := newFaultEnv(t)
 	cats := []string{e.synthCatalog("a", 1000, ""), e.synthCatalog("b", 1000, "other")}
 	e.build(cats[0], "out")
@@ -424,6 +427,7 @@ func TestFaultKill9(t *testing.T) {
 // SIGINT and SIGTERM while a build stages its output: the process removes
 // the stage and dies of the signal, leaving the old build and nothing else.
 func TestFaultSignals(t *testing.T) {
+	t.Parallel()
 	e := newFaultEnv(t)
 	cats := []string{e.synthCatalog("a", 200, ""), e.synthCatalog("b", 200, "other")}
 	e.build(cats[0], "out")
@@ -495,6 +499,7 @@ func staging(t *testing.T, dir string) bool {
 // without write permission, and on a read-only mount (where root is not
 // exempt).
 func TestFaultReadOnlyOutput(t *testing.T) {
+	t.Parallel()
 	t.Run("mode 0555", func(t *testing.T) {
 		e := newFaultEnv(t)
 		shop := examples.Dir("shop")
@@ -605,6 +610,7 @@ func (e *faultEnv) unprivileged() *syscall.Credential {
 // A disk that fills up halfway through staging: the build fails naming the
 // output directory, and the old build stays, with nothing beside it.
 func TestFaultFullDisk(t *testing.T) {
+	t.Parallel()
 	e := newFaultEnv(t)
 	// The small example fits in 512 KiB, the shop's output does not.
 	if err := unix.Mount("tmpfs", e.work, "tmpfs", 0, "size=512k"); err != nil {
