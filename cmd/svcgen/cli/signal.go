@@ -22,7 +22,9 @@ func onSignal(cleanup func(os.Signal)) (stop func()) {
 		case sig := <-ch:
 			cleanup(sig)
 			signal.Reset(os.Interrupt, syscall.SIGTERM)
-			syscall.Kill(os.Getpid(), sig.(syscall.Signal))
+			if self, err := os.FindProcess(os.Getpid()); err == nil {
+				self.Signal(sig)
+			}
 			time.Sleep(time.Second)
 			os.Exit(128 + int(sig.(syscall.Signal)))
 		case <-done:
