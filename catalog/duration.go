@@ -14,6 +14,14 @@ const (
 	Week = 7 * Day
 )
 
+// MaxDuration is the longest duration a catalog may write. No timeout,
+// backoff, probe delay or SLO period comes near it, and below it every sum
+// and product svcgen forms (attempts × per-try timeout + backoff, probe
+// seconds in Kubernetes' int32) stays far from overflowing.
+const MaxDuration = 365 * Day
+
+var errTooLong = errors.New("longer than 365d, the longest duration svcgen accepts")
+
 // ParseDuration parses the catalog's duration syntax: one or more
 // <decimal><unit> terms with units ms, s, m, h, d and w ("100ms", "1.5s",
 // "1h30m", "30d"). Go's time.ParseDuration has no days; Prometheus' has no
@@ -63,10 +71,13 @@ func ParseDuration(s string) (time.Duration, error) {
 		if err != nil {
 			return 0, errors.New("bad number " + strconv.Quote(num))
 		}
-		if f*float64(u) > float64(math.MaxInt64/2) {
-			return 0, errors.New("duration too long")
+		if f*float64(u) > float64(MaxDuration) {
+			return 0, errTooLong
 		}
 		total += time.Duration(math.Round(f * float64(u)))
+		if total > MaxDuration {
+			return 0, errTooLong
+		}
 	}
 	return total, nil
 }

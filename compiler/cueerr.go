@@ -328,12 +328,9 @@ func describe(c cue.Value) string {
 	}
 	switch c.IncompleteKind() {
 	case cue.IntKind:
-		if strings.Contains(src, ">=0") || strings.Contains(src, ">= 0") || strings.Contains(src, "uint") {
-			return "an integer >= 0"
-		}
-		return "an integer"
+		return withBounds("an integer", src, strings.Contains(src, "uint"))
 	case cue.NumberKind, cue.FloatKind:
-		return "a number"
+		return withBounds("a number", src, false)
 	case cue.StringKind:
 		if strings.Contains(src, `!=""`) {
 			return "a non-empty string"
@@ -343,6 +340,36 @@ func describe(c cue.Value) string {
 		return "true or false"
 	}
 	return src
+}
+
+var boundRe = regexp.MustCompile(`(>=|<=|>|<)\s*(-?[0-9][0-9.eE+]*)`)
+
+// withBounds adds a numeric constraint's bounds to what: "an integer from 1
+// to 2147483647", "a number >= 1", "a number >= 0 and < 1". A bound left out
+// here would make the message wrong ("4294967296 is not an integer").
+func withBounds(what, src string, unsigned bool) string {
+	var lo, hi string
+	var parts []string
+	for _, m := range boundRe.FindAllStringSubmatch(src, -1) {
+		switch m[1] {
+		case ">=":
+			lo = m[2]
+		case "<=":
+			hi = m[2]
+		}
+		parts = append(parts, m[1]+" "+m[2])
+	}
+	if unsigned && lo == "" && !strings.Contains(src, ">") {
+		lo = "0"
+		parts = append([]string{">= 0"}, parts...)
+	}
+	switch {
+	case len(parts) == 0:
+		return what
+	case len(parts) == 2 && lo != "" && hi != "":
+		return what + " from " + lo + " to " + hi
+	}
+	return what + " " + strings.Join(parts, " and ")
 }
 
 func sourceOf(v cue.Value) string {

@@ -249,6 +249,9 @@ func (r *reader) service(m member, mx matrices, settings catalog.Settings) *cata
 		r.str(q.dst, src, q.key, []layer{user(v), def}, strings.Split(q.key, ".")...)
 	}
 	s.Traffic = r.traffic(v.get("traffic"), src, "traffic")
+	if !r.checkLittle(s.Traffic, src, "traffic", s.Pos) {
+		s.Traffic = nil
+	}
 
 	r.deploy(s, v, def)
 	r.disruptionBudget(s, v, def)
@@ -326,8 +329,8 @@ func (r *reader) deploy(s *catalog.Service, v *node, def layer) {
 	var strategy string
 	r.str(&strategy, src, "deploy.strategy", ly, "deploy", "strategy")
 	d.Strategy = catalog.Strategy(strategy)
-	r.intOrPercent(&d.MaxUnavailable, src, "deploy.maxUnavailable", ly, "deploy", "maxUnavailable")
-	r.intOrPercent(&d.MaxSurge, src, "deploy.maxSurge", ly, "deploy", "maxSurge")
+	r.intOrPercentIn(&d.MaxUnavailable, src, "deploy.maxUnavailable", ly, "deploy", "maxUnavailable")
+	r.intOrPercentIn(&d.MaxSurge, src, "deploy.maxSurge", ly, "deploy", "maxSurge")
 
 	bg := v.get("deploy", "blueGreen")
 	cn := v.get("deploy", "canary")
@@ -377,8 +380,8 @@ func (r *reader) disruptionBudget(s *catalog.Service, v *node, def layer) {
 	b := &s.DisruptionBudget
 	u := []layer{user(v)}
 	var minAvail, maxUnavail catalog.IntOrPercent
-	hasMin := r.intOrPercent(&minAvail, src, "disruptionBudget.minAvailable", u, "disruptionBudget", "minAvailable")
-	hasMax := r.intOrPercent(&maxUnavail, src, "disruptionBudget.maxUnavailable", u, "disruptionBudget", "maxUnavailable")
+	hasMin := r.intOrPercentIn(&minAvail, src, "disruptionBudget.minAvailable", u, "disruptionBudget", "minAvailable")
+	hasMax := r.intOrPercentIn(&maxUnavail, src, "disruptionBudget.maxUnavailable", u, "disruptionBudget", "maxUnavailable")
 	switch {
 	case hasMin && hasMax:
 		r.errorf(src.Pos("disruptionBudget.minAvailable", s.Pos), "disruptionBudget: set minAvailable or maxUnavailable, not both (a PodDisruptionBudget takes one): remove one of them")
@@ -387,7 +390,7 @@ func (r *reader) disruptionBudget(s *catalog.Service, v *node, def layer) {
 	case hasMax:
 		b.MaxUnavailable = &maxUnavail
 	default:
-		r.intOrPercent(&maxUnavail, src, "disruptionBudget.maxUnavailable", []layer{def}, "disruptionBudget", "maxUnavailable")
+		r.intOrPercentIn(&maxUnavail, src, "disruptionBudget.maxUnavailable", []layer{def}, "disruptionBudget", "maxUnavailable")
 		b.MaxUnavailable = &maxUnavail
 	}
 }
@@ -519,6 +522,9 @@ func (r *reader) dependency(s *catalog.Service, svc *node, m member, mx matrices
 	}
 	r.in(&d.Fallback, src, "", "fallback", u)
 	d.Traffic = r.traffic(v.get("traffic"), src, "traffic")
+	if !r.checkLittle(d.Traffic, src, "traffic", d.Pos) {
+		d.Traffic = nil
+	}
 	if d.Traffic == nil && cal != nil && cal.Traffic != nil {
 		t := *cal.Traffic
 		d.Traffic = &t

@@ -198,3 +198,20 @@ func TestServiceNameDNS1035(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { runRule(t, "service-name-dns1035", diag.Error, tc) })
 	}
 }
+
+func TestClusterOwnedName(t *testing.T) {
+	for _, tc := range []ruleCase{
+		{"the API server's Service", "services: kubernetes: {team: \"web\", tier: \"high\", image: \"r.example.com/a:1\"}",
+			`services: |kubernetes`, "in namespace default it would replace the Service kube-apiserver creates for itself"},
+		{"shadowed in another namespace", "settings: namespace: \"shop\"\nservices: kubernetes: {team: \"web\", tier: \"high\", image: \"r.example.com/a:1\"}",
+			`services: |kubernetes`, "in namespace shop it would shadow the API server's"},
+		{"a system namespace", "settings: namespace: \"kube-system\"\nservices: a: {team: \"web\", tier: \"high\", image: \"r.example.com/a:1\"}",
+			`namespace: |"kube-system"`, "kube-system is a namespace Kubernetes owns"},
+		{"a reserved prefix", "settings: namespace: \"kube-apps\"\nservices: a: {team: \"web\", tier: \"high\", image: \"r.example.com/a:1\"}",
+			`namespace: |"kube-apps"`, "reserves kube-*"},
+		{"a longer name", "services: \"kubernetes-dashboard\": {team: \"web\", tier: \"high\", image: \"r.example.com/a:1\"}", "", ""},
+		{"a namespace that only contains kube", "settings: namespace: \"my-kube\"\nservices: a: {team: \"web\", tier: \"high\", image: \"r.example.com/a:1\"}", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) { runRule(t, "cluster-owned-name", diag.Error, tc) })
+	}
+}

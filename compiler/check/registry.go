@@ -31,6 +31,7 @@ var registry = []*Rule{
 
 	// Kubernetes
 	budgetBlocksEviction,
+	clusterOwnedName,
 	criticalSingleReplica,
 	imagePinned,
 	probeSeconds,

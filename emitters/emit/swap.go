@@ -2,8 +2,10 @@ package emit
 
 import "os"
 
-// swapByRenames moves dir aside, moves stage into its place and removes the
-// old directory; if the second rename fails the first is undone.
+// swapByRenames moves dir aside (to stage + ".old"), moves stage into its
+// place; if the second rename fails the first is undone. The caller removes
+// the old directory: its name is in the lock's journal, so a build killed
+// before that leaves it to the next one to remove.
 func swapByRenames(stage, dir string) error {
 	old := stage + ".old"
 	if err := os.Rename(dir, old); err != nil {
@@ -15,5 +17,5 @@ func swapByRenames(stage, dir string) error {
 		}
 		return err
 	}
-	return os.RemoveAll(old)
+	return nil
 }

@@ -2,6 +2,8 @@ package emit
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -46,9 +48,14 @@ func Write(dir string, files []File) (Result, error) {
 // the others written. Commit then carries over every entry svcgen did not
 // generate (the user's own files, symlinks as links, nothing followed),
 // writes the manifest, and puts the staged directory in dir's place in one
-// rename. On any error, or Abort, dir is left exactly as it was. A user's
-// file at a path svcgen now wants is an error, never overwritten; so is a
-// generated file whose directory in dir is a link or a user's file.
+// rename. On any error, or Abort, dir is left exactly as it was and the
+// staging directory is removed. A user's file at a path svcgen now wants is
+// an error, never overwritten; so is a generated file whose directory in dir
+// is a link or a user's file.
+//
+// A Writer holds dir's lock (see LockDir) from NewWriter to Commit or Abort,
+// so two builds never mix their files in one directory, and it removes the
+// staging directories earlier builds that were killed left beside dir.
 type Writer struct {
 	// Version is the svcgen version the manifest records ("" records
 	// none, as tests and golden files do). Diff ignores it, so that a new
@@ -65,6 +72,7 @@ type Writer struct {
 	mode     fs.FileMode
 	old      map[string]bool // the generated files of the last build (its manifest)
 	stage    string
+	lock     *Lock
 
 	mu    sync.Mutex
 	paths map[string]bool // files added
@@ -73,37 +81,150 @@ type Writer struct {
 	safe  map[string]bool // directories of dir checked by checkParents
 	res   Result
 	err   error
+	done  bool // committed or aborted: the stage is gone, the lock let go
 }
 
-// NewWriter checks dir (absent, or a directory that is not a link) and
-// starts a staging directory beside it.
-func NewWriter(dir string) (*Writer, error) {
+// WriterOptions say how a Writer waits for the output directory's lock and
+// where its warnings go.
+type WriterOptions struct {
+	// Lock is how long to wait for another build, and the clock to wait by.
+	Lock LockOptions
+	// Warn, if set, receives notes that do not stop the build (staging
+	// directories of an older svcgen found beside dir).
+	Warn func(msg string)
+}
+
+// ErrInterrupted is the error of a build whose Writer was interrupted.
+var ErrInterrupted = errors.New("interrupted")
+
+// NewWriter is OpenWriter without waiting: it fails at once when another
+// build holds dir.
+func NewWriter(dir string) (*Writer, error) { return OpenWriter(dir, WriterOptions{}) }
+
+// OpenWriter checks dir (absent, or a directory that is not a link and that
+// the process may write), takes its lock, removes what builds killed
+// earlier left beside it, and starts a staging directory beside it.
+func OpenWriter(dir string, o WriterOptions) (*Writer, error) {
+	if dir == "" {
+		return nil, errors.New("the output directory is empty: name one, e.g. -o gen")
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
 	}
 	w := &Writer{dir: dir, abs: abs, mode: 0o755, old: map[string]bool{}, paths: map[string]bool{}, dirs: map[string]bool{},
 		made: map[string]bool{}, safe: map[string]bool{}}
-	st, err := os.Lstat(abs)
-	w.exists = err == nil
-	switch {
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
+	if err := w.checkDir(); err != nil {
 		return nil, err
-	case w.exists && st.Mode()&fs.ModeSymlink != 0:
-		return nil, fmt.Errorf("output directory %s is a symbolic link: svcgen replaces the directory and does not follow links; use the link's target", dir)
-	case w.exists && !st.IsDir():
-		return nil, fmt.Errorf("output %s exists and is not a directory", dir)
+	}
+	if err := writable(filepath.Dir(abs)); err != nil {
+		return nil, fmt.Errorf("cannot write beside %s, in %s, where svcgen stages the new output and keeps its lock: %v", dir, filepath.Dir(dir), errText(err))
+	}
+	o.Lock.Shared = false
+	if w.lock, err = LockDir(dir, abs, o.Lock); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			w.lock.Unlock()
+		}
+	}()
+	// Checked again under the lock: the last holder may have just made or
+	// replaced dir.
+	if err := w.checkDir(); err != nil {
+		return nil, err
+	}
+	kept, warnings := w.lock.removeLeftovers(abs)
+	if o.Warn != nil {
+		for _, m := range warnings {
+			o.Warn(m)
+		}
 	}
 	if w.exists {
-		w.mode = st.Mode().Perm()
+		if err := writable(abs); err != nil {
+			return nil, fmt.Errorf("output directory %s is not writable (%v): make it writable (chmod u+w %s) or choose another output directory", dir, errText(err), dir)
+		}
 		if w.old, err = readManifest(abs); err != nil {
 			return nil, err
 		}
 	}
-	if w.stage, err = os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".svcgen-stage-"); err != nil {
+	name, err := randomStageName(filepath.Base(abs))
+	if err != nil {
 		return nil, err
 	}
+	// Recorded before it exists: a build killed at any point after this
+	// leaves nothing the next one does not know of.
+	if err := w.lock.writeJournal(append(kept, name)); err != nil {
+		return nil, fmt.Errorf("cannot lock %s: %w", dir, err)
+	}
+	w.stage = filepath.Join(filepath.Dir(abs), name)
+	if err := os.Mkdir(w.stage, 0o700); err != nil {
+		return nil, w.outside(err)
+	}
+	ok = true
 	return w, nil
+}
+
+// checkDir reads what dir is now.
+func (w *Writer) checkDir() error {
+	st, err := os.Lstat(w.abs)
+	w.exists = err == nil
+	switch {
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return err
+	case w.exists && st.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("output directory %s is a symbolic link: svcgen replaces the directory and does not follow links; use the link's target", w.dir)
+	case w.exists && !st.IsDir():
+		return fmt.Errorf("%s exists and is not a directory: move it away or choose another output directory", w.dir)
+	}
+	if w.exists {
+		w.mode = st.Mode().Perm()
+	}
+	return nil
+}
+
+func randomStageName(base string) (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return "." + base + stageInfix + hex.EncodeToString(b[:]), nil
+}
+
+// errText is an error's reason without the path it names.
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// outside renames paths in the staging directory, which the user never
+// sees, to the paths they stand for in the output directory.
+func (w *Writer) outside(err error) error {
+	if err == nil || w.stage == "" {
+		return err
+	}
+	rename := func(p string) string {
+		if p == w.stage {
+			return w.dir
+		}
+		if rel, e := filepath.Rel(w.stage, p); e == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return filepath.Join(w.dir, rel)
+		}
+		return p
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: pe.Op, Path: rename(pe.Path), Err: pe.Err}
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return &os.LinkError{Op: le.Op, Old: rename(le.Old), New: rename(le.New), Err: le.Err}
+	}
+	return err
 }
 
 // Add stages files. It may be called from several goroutines; after an
@@ -116,8 +237,8 @@ func (w *Writer) Add(files []File) error {
 	}
 	for _, f := range files {
 		if err := w.add(f); err != nil {
-			w.err = err
-			return err
+			w.err = w.outside(err)
+			return w.err
 		}
 	}
 	return nil
@@ -170,7 +291,7 @@ func (w *Writer) unchanged(f File) (bool, error) {
 		return false, nil
 	}
 	if d := path.Dir(f.Path); !w.safe[d] {
-		if err := checkParents(w.abs, f.Path, w.old); err != nil {
+		if err := checkParents(w.abs, w.dir, f.Path, w.old); err != nil {
 			return false, err
 		}
 		w.safe[d] = true
@@ -184,7 +305,8 @@ func (w *Writer) unchanged(f File) (bool, error) {
 		return false, err
 	}
 	if !w.old[f.Path] {
-		return false, fmt.Errorf("%s exists and was not written by svcgen (it is not in %s): move it away or choose another output directory", p, ManifestName)
+		return false, fmt.Errorf("%s exists and was not written by svcgen (it is not in %s): move it away or choose another output directory",
+			filepath.Join(w.dir, filepath.FromSlash(f.Path)), ManifestName)
 	}
 	if !st.Mode().IsRegular() || st.Size() != int64(len(f.Data)) {
 		return false, nil
@@ -196,22 +318,76 @@ func (w *Writer) unchanged(f File) (bool, error) {
 	return bytes.Equal(data, f.Data), nil
 }
 
-// Abort drops the staged files; dir is untouched.
+// Err returns the error that stopped the Writer (an Add that failed, an
+// interruption), or nil. Emitters running beside the failed Add see it as
+// their own error too; this is the one that happened first.
+func (w *Writer) Err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done {
+		return nil
+	}
+	return w.err
+}
+
+// Abort drops the staged files and lets go of the lock; dir is untouched.
 func (w *Writer) Abort() {
-	os.RemoveAll(w.stage)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.abort()
+}
+
+func (w *Writer) abort() {
+	if w.done {
+		return
+	}
+	w.done = true
+	if w.err == nil {
+		w.err = errors.New("the build was aborted")
+	}
+	var kept []string
+	if err := removeAll(w.stage); err != nil {
+		kept = append(kept, filepath.Base(w.stage))
+	}
+	w.lock.writeJournal(kept)
+	w.lock.Unlock()
+}
+
+// Interrupt stops the build from another goroutine (a signal handler): it
+// waits for the file being staged, then aborts, so that the process can exit
+// leaving dir as it was and nothing beside it. Add and Commit then fail with
+// ErrInterrupted. It reports false when it came too late: the build had
+// already committed (or aborted).
+func (w *Writer) Interrupt() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done {
+		return false
+	}
+	w.err = ErrInterrupted
+	w.abort()
+	return true
 }
 
 // Commit puts the staged files in dir's place, unless they are what dir
 // already holds.
 func (w *Writer) Commit() (Result, error) {
-	committed := false
-	defer func() {
-		if !committed {
-			w.Abort()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	res, err := w.commit()
+	if err != nil {
+		if w.err == nil {
+			w.err = err
 		}
-	}()
+		w.abort()
+		return Result{}, w.outside(err)
+	}
+	return res, nil
+}
+
+func (w *Writer) commit() (Result, error) {
 	if w.err != nil {
-		return Result{}, w.err
+		return Result{}, w.err // an Add failed, or the build was interrupted
 	}
 	var files []string
 	for p := range w.paths {
@@ -240,23 +416,39 @@ func (w *Writer) Commit() (Result, error) {
 		w.res.Changed = err != nil || !bytes.Equal(data, manifest)
 	}
 	if !w.res.Changed {
-		return w.res, nil // nothing to do: dir keeps its files and their times
+		// Nothing to do: dir keeps its files and their times.
+		w.err = errors.New("the build was already committed")
+		w.abort()
+		return w.res, nil
 	}
 	if w.exists {
-		if err := carryOver(w.abs, w.stage, generated, w.paths); err != nil {
+		if err := carryOver(w.abs, w.dir, w.stage, generated, w.paths); err != nil {
 			return Result{}, err
 		}
+	}
+	// The manifest before the mode: a read-only mode would stop svcgen
+	// writing into its own stage.
+	if err := os.WriteFile(filepath.Join(w.stage, ManifestName), manifest, 0o644); err != nil {
+		return Result{}, err
 	}
 	if err := os.Chmod(w.stage, w.mode); err != nil {
 		return Result{}, err
 	}
-	if err := os.WriteFile(filepath.Join(w.stage, ManifestName), manifest, 0o644); err != nil {
-		return Result{}, err
-	}
 	if err := swap(w.stage, w.abs, w.exists); err != nil {
+		os.Chmod(w.stage, 0o700)
 		return Result{}, err
 	}
-	committed = true
+	// The stage's path now holds the old directory (or nothing).
+	w.done = true
+	w.err = errors.New("the build was already committed")
+	var kept []string
+	for _, p := range []string{w.stage, w.stage + ".old"} {
+		if err := removeAll(p); err != nil {
+			kept = append(kept, filepath.Base(p))
+		}
+	}
+	w.lock.writeJournal(kept)
+	w.lock.Unlock()
 	return w.res, nil
 }
 
@@ -271,7 +463,7 @@ func sortedFiles(files []File) []File {
 // staged copy keeps the link as a link, and writing through it would put the
 // file wherever the link points, outside the output directory. Parents are
 // checked from the top, so no link is followed on the way.
-func checkParents(abs, p string, old map[string]bool) error {
+func checkParents(abs, dir, p string, old map[string]bool) error {
 	segs := strings.Split(p, "/")
 	for i := 1; i < len(segs); i++ {
 		parent := strings.Join(segs[:i], "/")
@@ -279,6 +471,7 @@ func checkParents(abs, p string, old map[string]bool) error {
 			return nil // a file svcgen wrote: dropped, and a directory made in its place
 		}
 		full := filepath.Join(abs, filepath.FromSlash(parent))
+		shown := filepath.Join(dir, filepath.FromSlash(parent))
 		st, err := os.Lstat(full)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -286,9 +479,9 @@ func checkParents(abs, p string, old map[string]bool) error {
 		case err != nil:
 			return err
 		case st.Mode()&fs.ModeSymlink != 0:
-			return fmt.Errorf("%s is a symbolic link, and svcgen does not write %s through it (it would land outside the output directory): move the link away or choose another output directory", full, p)
+			return fmt.Errorf("%s is a symbolic link, and svcgen does not write %s through it (it would land outside the output directory): move the link away or choose another output directory", shown, p)
 		case !st.IsDir():
-			return fmt.Errorf("%s is a file svcgen did not write, where it needs a directory for %s: move it away or choose another output directory", full, p)
+			return fmt.Errorf("%s is a file svcgen did not write, where it needs a directory for %s: move it away or choose another output directory", shown, p)
 		}
 	}
 	return nil
@@ -302,8 +495,15 @@ func isNotDir(err error) bool {
 // carryOver copies everything in src that svcgen did not generate into dst:
 // directories are recreated, regular files hard-linked (or copied across
 // devices), symbolic links recreated as links. Nothing is followed.
-func carryOver(src, dst string, generated, newPaths map[string]bool) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+func carryOver(src, shown, dst string, generated, newPaths map[string]bool) error {
+	// Directories are made writable to fill them, and given the user's
+	// exact mode once full, deepest first.
+	type dirMode struct {
+		path string
+		mode fs.FileMode
+	}
+	var modes []dirMode
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -319,7 +519,7 @@ func carryOver(src, dst string, generated, newPaths map[string]bool) error {
 			return nil
 		}
 		if newPaths[slash] {
-			return fmt.Errorf("%s exists and was not written by svcgen: move it away or choose another output directory", p)
+			return fmt.Errorf("%s exists and was not written by svcgen: move it away or choose another output directory", filepath.Join(shown, rel))
 		}
 		target := filepath.Join(dst, rel)
 		info, err := d.Info()
@@ -333,6 +533,7 @@ func carryOver(src, dst string, generated, newPaths map[string]bool) error {
 			}
 			// The directory may hold staged files already: give it the
 			// user's mode either way.
+			modes = append(modes, dirMode{target, info.Mode().Perm()})
 			return os.Chmod(target, info.Mode().Perm()|0o700)
 		case info.Mode()&fs.ModeSymlink != 0:
 			link, err := os.Readlink(p)
@@ -346,9 +547,20 @@ func carryOver(src, dst string, generated, newPaths map[string]bool) error {
 			}
 			return copyFile(p, target, info.Mode().Perm())
 		default:
-			return fmt.Errorf("%s is not a regular file, directory or link: svcgen will not carry it over", p)
+			return fmt.Errorf("%s is not a regular file, directory or link: svcgen will not carry it over", filepath.Join(shown, rel))
 		}
 	})
+	if err != nil {
+		return err
+	}
+	for i := len(modes) - 1; i >= 0; i-- {
+		if m := modes[i]; m.mode != m.mode|0o700 {
+			if err := os.Chmod(m.path, m.mode); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func copyFile(src, dst string, mode fs.FileMode) error {

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,8 +18,9 @@ import (
 
 func (e *env) buildCommand() *cobra.Command {
 	var (
-		out     string
-		targets []string
+		out         string
+		targets     []string
+		lockTimeout time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "build [DIR]",
@@ -28,7 +32,13 @@ Files svcgen did not write there are kept; its own stale files are removed.
 
 The catalog's settings.targets choose the targets (all by default); a target
 turned off writes nothing and its earlier files are removed. --target builds
-only the named targets for one run and leaves the others' files as they are.`,
+only the named targets for one run and leaves the others' files as they are.
+
+One build at a time writes an output directory: a second one waits for the
+first (up to --lock-timeout), then fails with exit code 2. The lock is the
+file .OUT.svcgen-lock beside the output directory, removed when the build is
+done; staging directories of builds that were killed are removed by the next
+build.`,
 		Example: `  # Compile the catalog in the current directory into ./gen
   svcgen build
 
@@ -51,6 +61,24 @@ only the named targets for one run and leaves the others' files as they are.`,
 				debug.SetGCPercent(200)
 			}
 			prog := e.startProgress(e.stderr)
+			// SIGINT and SIGTERM remove the staging directory before the
+			// process dies of them (SIGKILL leaves it to the next build).
+			// A signal while the writer is being opened waits for it, so
+			// that a stage just made is removed too.
+			var (
+				mu     sync.Mutex
+				w      *emit.Writer
+				cancel = make(chan struct{})
+			)
+			stop := onSignal(func(sig os.Signal) {
+				close(cancel)
+				mu.Lock()
+				defer mu.Unlock()
+				if w != nil && w.Interrupt() {
+					fmt.Fprintf(progressWriter{prog, e.stderr}, "svcgen: %v: stopped; %s is as it was\n", sig, out)
+				}
+			})
+			defer stop()
 			prog.set("compiling " + dir)
 			c, _, err := e.compile(dir, progressWriter{prog, e.stderr})
 			if err != nil {
@@ -63,7 +91,21 @@ only the named targets for one run and leaves the others' files as they are.`,
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
-			w, err := emit.NewWriter(out)
+			mu.Lock()
+			w, err = emit.OpenWriter(out, emit.WriterOptions{
+				Lock: emit.LockOptions{
+					Cancel: cancel,
+					Wait:   lockTimeout,
+					Waiting: func(holder string) {
+						fmt.Fprintf(progressWriter{prog, e.stderr}, "svcgen: waiting up to %s for another build%s to finish writing %s\n", lockTimeout, holderNote(holder), out)
+					},
+				},
+				Warn: func(msg string) { fmt.Fprintf(progressWriter{prog, e.stderr}, "svcgen: warning: %s\n", msg) },
+			})
+			mu.Unlock()
+			if errors.Is(err, emit.ErrInterrupted) {
+				awaitSignal()
+			}
 			if err != nil {
 				return usageErrorf("writing %s: %v", out, err)
 			}
@@ -77,20 +119,26 @@ only the named targets for one run and leaves the others' files as they are.`,
 				prog.add(files)
 				return w.Add(files)
 			})
-			if err != nil {
-				w.Abort()
-				return usageErrorf("writing %s: %v", out, err)
+			if werr := w.Err(); werr != nil {
+				err = werr // the writer's own error, not an emitter's report of it
 			}
-			res, err := w.Commit()
-			if err != nil {
-				return usageErrorf("writing %s: %v", out, err)
+			if err == nil {
+				var res emit.Result
+				if res, err = w.Commit(); err == nil {
+					prog.done()
+					e.summary(stats, out, res)
+					return nil
+				}
 			}
-			prog.done()
-			e.summary(stats, out, res)
-			return nil
+			w.Abort()
+			if errors.Is(err, emit.ErrInterrupted) {
+				awaitSignal()
+			}
+			return usageErrorf("writing %s: %v", out, err)
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "gen", "output directory")
+	cmd.Flags().DurationVar(&lockTimeout, "lock-timeout", 30*time.Second, "how long to wait for another build writing the same output directory (0: fail at once)")
 	targetFlag(cmd, &targets)
 	e.diagFormatFlag(cmd)
 	return cmd
@@ -134,4 +182,11 @@ func targetFlag(cmd *cobra.Command, targets *[]string) {
 	cmd.RegisterFlagCompletionFunc("target", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return all.Names(), cobra.ShellCompDirectiveNoFileComp
 	})
+}
+
+func holderNote(holder string) string {
+	if holder == "" {
+		return ""
+	}
+	return " (" + holder + ")"
 }

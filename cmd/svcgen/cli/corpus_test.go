@@ -33,6 +33,12 @@ func TestBadCatalogs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if c, ok, err := parseCLICase(ar.Comment); err != nil {
+				t.Fatal(err)
+			} else if ok {
+				runCLICase(t, abs, ar, c) // a command other than build (corpus_cli_test.go)
+				return
+			}
 			work := t.TempDir()
 			var want []byte
 			for _, f := range ar.Files {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -39,6 +40,7 @@ func (e *env) diffCommand() *cobra.Command {
 		targets              []string
 		stat, names, quiet   bool
 		noCatalogDiagnostics bool
+		lockTimeout          time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "diff [DIR]",
@@ -112,7 +114,24 @@ every file.`,
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
+			// A shared lock: a build that swaps the directory in while diff
+			// reads it file by file would show a mix of both builds.
+			abs, err := filepath.Abs(out)
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			lock, err := emit.LockDir(out, abs, emit.LockOptions{
+				Shared: true,
+				Wait:   lockTimeout,
+				Waiting: func(holder string) {
+					fmt.Fprintf(e.stderr, "svcgen: waiting up to %s for a build%s to finish writing %s\n", lockTimeout, holderNote(holder), out)
+				},
+			})
+			if err != nil {
+				return usageErrorf("reading %s: %v", out, err)
+			}
 			changes, err := emit.Diff(out, output.Files())
+			lock.Unlock()
 			if err != nil {
 				return usageErrorf("reading %s: %v", out, err)
 			}
@@ -146,6 +165,7 @@ every file.`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "gen", "output directory to compare")
+	cmd.Flags().DurationVar(&lockTimeout, "lock-timeout", 30*time.Second, "how long to wait for a build writing the output directory (0: fail at once)")
 	targetFlag(cmd, &targets)
 	cmd.Flags().BoolVar(&stat, "stat", false, "print a line a drifted file with its added and removed line counts")
 	cmd.Flags().BoolVar(&names, "name-only", false, "print only the paths of the drifted files")

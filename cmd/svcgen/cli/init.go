@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -21,8 +22,9 @@ func (e *env) initCommand() *cobra.Command {
 		Short: "Write a starter catalog: one team, one service, every field commented",
 		Long: `init writes a catalog that builds as written into DIR (default "."): the
 settings, one team with a pager and a chat receiver, and one service, with
-a comment on every field. It never overwrites a file: if any of them
-exists, it writes nothing.`,
+a comment on every field. It never overwrites a file, and writes nothing
+into a directory that already holds .cue files: the starter files would
+join that catalog's package and break it.`,
 		Example: `  # Start a catalog in ./catalog, then build it
   svcgen init catalog
   svcgen build catalog`,
@@ -32,6 +34,13 @@ exists, it writes nothing.`,
 			entries, err := fs.ReadDir(scaffold, "scaffold")
 			if err != nil {
 				return usageErrorf("%v", err)
+			}
+			// Any .cue file means a catalog (or part of one) is there: the
+			// starter files would join its package and break it.
+			if cues, err := cueFiles(dir); err != nil {
+				return usageErrorf("%v", err)
+			} else if len(cues) > 0 {
+				return usageErrorf("%s already holds .cue files (%s): init starts a new catalog and writes nothing into an existing one; choose an empty directory", dir, describeFiles(cues))
 			}
 			var names, existing []string
 			for _, en := range entries {
@@ -73,4 +82,31 @@ exists, it writes nothing.`,
 			return nil
 		},
 	}
+}
+
+// describeFiles names the first of files and how many more there are.
+func describeFiles(files []string) string {
+	first := files[0]
+	if len(files) == 1 {
+		return first
+	}
+	return fmt.Sprintf("%s and %d more", first, len(files)-1)
+}
+
+// cueFiles lists the .cue files in dir, sorted; none if dir does not exist.
+func cueFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, en := range entries {
+		if strings.HasSuffix(en.Name(), ".cue") {
+			out = append(out, en.Name())
+		}
+	}
+	return out, nil
 }

@@ -148,26 +148,69 @@ func (e *env) compileWith(cfg compiler.Config, w io.Writer) (*catalog.Catalog, d
 	return c, diags, nil
 }
 
-// checkOutputDir refuses an output directory that is, or contains, the
-// catalog: replacing it would take the catalog with it.
+// checkOutputDir refuses an output directory a build must not replace: an
+// empty name, the working directory or one of its ancestors, the catalog or
+// an ancestor of it (replacing it would take the catalog with it). Paths are
+// compared with symbolic links evaluated, as the build will reach them. A
+// directory inside the catalog is allowed: ./gen beside the .cue files is
+// the documented default, and generated files are never .cue files.
 func checkOutputDir(catalogDir, out string) error {
-	cat, err := filepath.Abs(catalogDir)
+	if out == "" {
+		return usageErrorf("-o is empty: name the output directory, e.g. -o gen (svcgen replaces it as a whole)")
+	}
+	o, err := resolvePath(out)
+	if err != nil {
+		return usageErrorf("-o %s: %v", out, err)
+	}
+	cat, err := resolvePath(catalogDir)
+	if err != nil {
+		return usageErrorf("%s: %v", catalogDir, err)
+	}
+	wd, err := resolvePath(".")
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	o, err := filepath.Abs(out)
-	if err != nil {
-		return usageErrorf("%v", err)
-	}
-	if evaluated, err := filepath.EvalSymlinks(cat); err == nil {
-		cat = evaluated
-	}
-	if evaluated, err := filepath.EvalSymlinks(o); err == nil {
-		o = evaluated
-	}
-	rel, err := filepath.Rel(o, cat)
-	if err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
-		return usageErrorf("output directory %s contains the catalog %s: choose another -o", out, catalogDir)
+	const fix = "name a directory of its own, e.g. -o gen"
+	switch {
+	case o == cat:
+		return usageErrorf("output directory %s is the catalog %s: svcgen replaces its output directory as a whole; %s", out, catalogDir, fix)
+	case within(o, cat):
+		return usageErrorf("output directory %s contains the catalog %s: replacing it would take the catalog with it; %s", out, catalogDir, fix)
+	case o == wd:
+		return usageErrorf("output directory %s is the working directory: svcgen replaces its output directory as a whole; %s", out, fix)
+	case within(o, wd):
+		return usageErrorf("output directory %s contains the working directory: svcgen replaces its output directory as a whole; %s", out, fix)
 	}
 	return nil
+}
+
+// within reports whether p is strictly inside dir. Both are clean absolute
+// paths; filepath.Rel decides, not a string prefix (out/..cat is inside out).
+func within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	if err != nil || rel == "." {
+		return false
+	}
+	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// resolvePath returns p absolute and with symbolic links evaluated, as far
+// as it exists: the part that does not exist yet is joined on unchanged.
+func resolvePath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	for dir := abs; ; {
+		if ev, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(ev, rest), nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+		dir = parent
+	}
 }
