@@ -213,6 +213,7 @@ type serviceRules struct {
 	slos     []*sloRules
 	signals  signalAlerts
 	breakers []*breakerAlert
+	memory   *alertSpec // nil without a memory limit
 }
 
 // signalAlerts are the golden-signal alerts of a service.
@@ -233,6 +234,8 @@ func (e *env) service(s *catalog.Service) (*serviceRules, error) {
 	for _, d := range s.Dependencies {
 		sr.breakers = append(sr.breakers, sr.breaker(d))
 	}
+	sr.memory = sr.memoryAlert()
+	sr.linkRunbooks()
 	return sr, nil
 }
 
@@ -257,7 +260,7 @@ func (sr *serviceRules) groups() []rulefmt.RuleGroup {
 		}
 		gs = append(gs, rulefmt.RuleGroup{Name: depsGroup(sr.s.Name), Interval: iv, Rules: rs})
 	}
-	return gs
+	return append(gs, sr.memoryGroups()...)
 }
 
 // alertFor is d, raised to the evaluation interval: a shorter `for:` would

@@ -120,6 +120,7 @@ func (sr *serviceRules) unitTests() testFile {
 	if len(sr.breakers) > 0 {
 		scs = append(scs, sr.breakerScenario())
 	}
+	scs = append(scs, sr.memoryScenario())
 	for _, so := range sr.slos {
 		if so.custom == nil {
 			scs = append(scs, so.burnScenarios()...)
@@ -216,6 +217,9 @@ func (sr *serviceRules) allAlerts() []*alertSpec {
 	as = append(as, sig.down, sig.errors, sig.latency, sig.absent)
 	for _, b := range sr.breakers {
 		as = append(as, b.spec)
+	}
+	if sr.memory != nil {
+		as = append(as, sr.memory)
 	}
 	return as
 }
