@@ -11,7 +11,7 @@ LDFLAGS := -X github.com/svcgen/svcgen/cmd/svcgen/cli.version=$(VERSION)
 PREFIX  ?= $(HOME)/.local
 EXAMPLES := $(sort $(patsubst examples/%/,%,$(dir $(wildcard examples/*/*.cue))))
 
-.PHONY: help demo build install test vet unit runtime-cover drift consumers interop tools bench bench-sloth fuzz clean
+.PHONY: help demo build install test vet unit runtime-cover drift consumers interop interop-otelcol tools bench bench-sloth fuzz clean
 
 # Modules of their own in this repository: the runtime the generated Go
 # imports, golden/, whose generated packages require it as a user's
@@ -73,9 +73,13 @@ consumers: tools
 tools:
 	./scripts/install-tools.sh
 
-## interop: imported Sloth specs alert as Sloth v0.16.0's own rules do (promtool; its own module)
-interop:
+## interop: imported Sloth specs alert as Sloth v0.16.0's own rules do (promtool; its own module), and interop-otelcol
+interop: interop-otelcol
 	cd interop/slothcheck && $(GO) vet ./... && $(GO) test -timeout 30m ./...
+
+## interop-otelcol: the collector's own components over the generated otelcol files (its own module)
+interop-otelcol:
+	@cd interop/otelcol && if $(GO) mod download >/dev/null 2>&1; then $(GO) vet ./... && $(GO) test -count=1 ./...; else echo "interop/otelcol: skipped: its collector modules cannot be downloaded"; fi
 
 ## bench: benchmarks on generated catalogs of 10 to 1,000 services
 bench:

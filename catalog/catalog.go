@@ -146,6 +146,8 @@ type Targets struct {
 	Kubernetes   bool `json:"kubernetes"`
 	Istio        bool `json:"istio"`
 	Go           bool `json:"go"`
+	Runbooks     bool `json:"runbooks"`
+	OtelCol      bool `json:"otelcol"`
 }
 
 // Fields returns each target's name with a pointer to its switch, in
@@ -155,6 +157,7 @@ func (t *Targets) Fields() []TargetField {
 	return []TargetField{
 		{"catalog", &t.Catalog}, {"prometheus", &t.Prometheus}, {"alertmanager", &t.Alertmanager},
 		{"grafana", &t.Grafana}, {"kubernetes", &t.Kubernetes}, {"istio", &t.Istio}, {"go", &t.Go},
+		{"runbooks", &t.Runbooks}, {"otelcol", &t.OtelCol},
 	}
 }
 

@@ -16,7 +16,9 @@ import (
 	"github.com/svcgen/svcgen/emitters/grafana"
 	"github.com/svcgen/svcgen/emitters/istio"
 	"github.com/svcgen/svcgen/emitters/kubernetes"
+	"github.com/svcgen/svcgen/emitters/otelcol"
 	"github.com/svcgen/svcgen/emitters/prometheus"
+	"github.com/svcgen/svcgen/emitters/runbook"
 )
 
 // Emitters returns a fresh list of every emitter, in report order.
@@ -29,6 +31,8 @@ func Emitters() []emit.Emitter {
 		kubernetes.Emitter{},
 		istio.Emitter{},
 		goclient.Emitter{},
+		runbook.Emitter{},
+		otelcol.Emitter{},
 	}
 }
 

@@ -55,7 +55,7 @@ func TestSelect(t *testing.T) {
 	}
 	c.Settings.Targets.Istio, c.Settings.Targets.Go = false, false
 	got, err = all.Select(c, nil)
-	if want := []string{"catalog", "prometheus", "alertmanager", "grafana", "kubernetes"}; err != nil || !slices.Equal(names(got), want) {
+	if want := []string{"catalog", "prometheus", "alertmanager", "grafana", "kubernetes", "runbooks", "otelcol"}; err != nil || !slices.Equal(names(got), want) {
 		t.Errorf("Select without istio and go = %v, %v; want %v", names(got), err, want)
 	}
 	got, err = all.Select(c, []string{"grafana", "prometheus"})

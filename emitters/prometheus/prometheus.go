@@ -233,6 +233,7 @@ type serviceRules struct {
 	// bulkheads are the saturation alerts of the dependencies with a
 	// bulkhead.
 	bulkheads []*breakerAlert
+	memory    *alertSpec // nil without a memory limit
 }
 
 // signalAlerts are the golden-signal and instrumentation alerts of a
@@ -276,6 +277,8 @@ func (e *env) service(s *catalog.Service) (*serviceRules, error) {
 			sr.bulkheads = append(sr.bulkheads, b)
 		}
 	}
+	sr.memory = sr.memoryAlert()
+	sr.linkRunbooks()
 	return sr, nil
 }
 
@@ -300,7 +303,7 @@ func (sr *serviceRules) groups() []rulefmt.RuleGroup {
 	if rs := rules(deps); len(rs) > 0 {
 		gs = append(gs, rulefmt.RuleGroup{Name: depsGroup(sr.s.Name), Interval: iv, Rules: rs})
 	}
-	return gs
+	return append(gs, sr.memoryGroups()...)
 }
 
 // alertFor is d, raised to the evaluation interval: a shorter `for:` would

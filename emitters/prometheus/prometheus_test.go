@@ -129,7 +129,7 @@ func TestExamples(t *testing.T) {
 				}
 				groups := parseRules(t, s.Name, rules)
 				checkRules(t, c, s, groups)
-				checkTests(t, s, groups, tests)
+				checkTests(t, c, s, groups, tests)
 			}
 		})
 	}
@@ -172,9 +172,9 @@ func checkRules(t *testing.T, c *catalog.Catalog, s *catalog.Service, groups *ru
 		t.Errorf("%s: %d SLO groups for %d SLOs", s.Name, sloGroups, len(s.SLOs))
 	}
 	// Per SLO: page, ticket, two budget alerts (+ absent for latency);
-	// golden signals and instrumentation: 7; a breaker alert per
-	// dependency, a bulkhead alert per dependency with a bulkhead.
-	want := 7 + len(s.Dependencies)
+	// golden signals and instrumentation: 7; the memory alert; a breaker
+	// alert per dependency, a bulkhead alert per dependency with a bulkhead.
+	want := 8 + len(s.Dependencies)
 	for _, d := range s.Dependencies {
 		if d.Bulkhead.Isolation != catalog.IsolationNone && d.Bulkhead.MaxConcurrent > 0 {
 			want++
@@ -197,6 +197,10 @@ func checkSelector(t *testing.T, c *catalog.Catalog, s *catalog.Service, ms []*l
 	t.Helper()
 	for _, m := range ms {
 		if m.Type == labels.MatchEqual && (m.Name == c.Settings.Metrics.ServiceLabel || m.Name == conventions.RecordLabelService) && m.Value == s.Name {
+			return
+		}
+		// The kubelet's container series name the service by container.
+		if m.Type == labels.MatchEqual && m.Name == "container" && m.Value == s.Name {
 			return
 		}
 	}
@@ -245,7 +249,7 @@ func checkAlert(t *testing.T, c *catalog.Catalog, s *catalog.Service, r rulefmt.
 		t.Errorf("%s %s: severity %s, want %s", s.Name, r.Alert, l[conventions.AlertLabelSeverity], wantSeverity)
 	}
 	a := r.Annotations
-	if a["runbook_url"] != s.Runbook || a["dashboard"] != conventions.DashboardURL(c.Settings.Links.Grafana, s.Name) ||
+	if a["runbook_url"] != wantRunbook(c, s, r.Alert, l) || a["dashboard"] != conventions.DashboardURL(c.Settings.Links.Grafana, s.Name) ||
 		a["summary"] == "" || a["description"] == "" {
 		t.Errorf("%s %s: annotations %v", s.Name, r.Alert, a)
 	}
@@ -257,7 +261,7 @@ func checkAlert(t *testing.T, c *catalog.Catalog, s *catalog.Service, r rulefmt.
 // checkTests checks a unit-test file against its rules: it names the
 // sibling file, its series and samples parse, and it asserts only alerts
 // the rules define, with labels those rules give.
-func checkTests(t *testing.T, s *catalog.Service, groups *rulefmt.RuleGroups, data []byte) {
+func checkTests(t *testing.T, c *catalog.Catalog, s *catalog.Service, groups *rulefmt.RuleGroups, data []byte) {
 	t.Helper()
 	var tf testFile
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -300,7 +304,7 @@ func checkTests(t *testing.T, s *catalog.Service, groups *rulefmt.RuleGroups, da
 			}
 			for _, a := range at.ExpAlerts {
 				fired[at.Alertname] = true
-				if a.ExpLabels[conventions.AlertLabelService] != s.Name || a.ExpAnnotations["runbook_url"] != s.Runbook {
+				if a.ExpLabels[conventions.AlertLabelService] != s.Name || a.ExpAnnotations["runbook_url"] != wantRunbook(c, s, at.Alertname, a.ExpLabels) {
 					t.Errorf("%s: expected %s alert %v", s.Name, at.Alertname, a)
 				}
 			}
@@ -464,9 +468,16 @@ services: api: {
 			}
 			// Raw metrics carry the catalog's service label (app); recorded
 			// series the rules' own (service).
+			// series the rules' own (service); the kubelet's container
+			// series the container name.
 			want := "app"
-			if recorded {
+			switch {
+			case recorded:
 				want = conventions.RecordLabelService
+			case slices.ContainsFunc(sel, func(m *labels.Matcher) bool {
+				return m.Name == labels.MetricName && m.Value == conventions.MemoryWorkingSet
+			}):
+				want = "container"
 			}
 			if !slices.Equal(by, []string{want}) {
 				t.Errorf("%s: selector %v names the service by %v, want %s", r.Expr, sel, by, want)
@@ -743,4 +754,14 @@ func TestScenarios(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wantRunbook is the runbook_url of an alert: its section of the service's
+// runbook, told apart by the SLO or dependency label.
+func wantRunbook(c *catalog.Catalog, s *catalog.Service, alert string, l map[string]string) string {
+	q := l[conventions.AlertLabelSLO]
+	if q == "" {
+		q = l[conventions.ClientLabelDependency]
+	}
+	return conventions.RunbookURL(c.Settings.Links.Runbooks, s.Name, s.Runbook, alert, q)
 }

@@ -122,6 +122,7 @@ func (sr *serviceRules) unitTests() testFile {
 	if len(sr.bulkheads) > 0 {
 		scs = append(scs, sr.bulkheadScenario())
 	}
+	scs = append(scs, sr.memoryScenario())
 	for _, so := range sr.slos {
 		if so.custom == nil {
 			scs = append(scs, so.burnScenarios()...)
@@ -226,6 +227,9 @@ func (sr *serviceRules) allAlerts() []*alertSpec {
 	}
 	for _, b := range sr.bulkheads {
 		as = append(as, b.spec)
+	}
+	if sr.memory != nil {
+		as = append(as, sr.memory)
 	}
 	return as
 }
