@@ -63,7 +63,7 @@ for f in "$bad"/*.yaml; do
 done
 
 dirs=()
-for d in golden/*/kubernetes golden/*/istio; do
+for d in golden/*/kubernetes golden/*/istio golden/*/prometheus/operator; do
 	[ -d "$d" ] && dirs+=("$d")
 done
 if ! out=$(kc "${dirs[@]}" 2>&1); then
