@@ -11,7 +11,7 @@ LDFLAGS := -X github.com/svcgen/svcgen/cmd/svcgen/cli.version=$(VERSION)
 PREFIX  ?= $(HOME)/.local
 EXAMPLES := $(sort $(patsubst examples/%/,%,$(dir $(wildcard examples/*/*.cue))))
 
-.PHONY: help demo build install test vet unit runtime-cover drift consumers interop interop-otelcol tools bench bench-sloth fuzz clean
+.PHONY: help demo build install test vet lint unit runtime-cover drift consumers interop interop-otelcol tools bench bench-sloth fuzz clean
 
 # Modules of their own in this repository: the runtime the generated Go
 # imports, golden/, whose generated packages require it as a user's
@@ -37,14 +37,22 @@ install:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(PREFIX)/bin/svcgen ./cmd/svcgen
 	@$(PREFIX)/bin/svcgen --version
 
-## test: go vet, every test (e2e/ runs Debian's prometheus and prometheus-alertmanager,
+## test: go vet, staticcheck, every test (e2e/ runs Debian's prometheus and prometheus-alertmanager,
 ## which tools installs first), the golden drift check, the real consumers and the interop proofs
-test: vet unit runtime-cover drift consumers interop
+test: vet lint unit runtime-cover drift consumers interop
 
 ## vet: go vet over every package, the devtools-tagged commands (synth, routecases) too, and the runtime and golden modules
 vet:
 	$(GO) vet -tags devtools ./...
 	@for m in $(MODULES); do echo "cd $$m && go vet ./..."; (cd $$m && $(GO) vet ./...) || exit 1; done
+
+## lint: staticcheck over every package and module (installed with the Go toolchain into ~/.cache/svcgen/bin)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+TOOLBIN ?= $(or $(SVCGEN_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/svcgen)/bin
+lint:
+	@$(TOOLBIN)/staticcheck -version 2>/dev/null | grep -q '(0.8.2)' || GOBIN=$(TOOLBIN) $(GO) install $(STATICCHECK)
+	$(TOOLBIN)/staticcheck -tags devtools ./...
+	@for m in $(MODULES); do echo "cd $$m && staticcheck ./..."; (cd $$m && $(TOOLBIN)/staticcheck ./...) || exit 1; done
 
 ## unit: every Go test, in the runtime, golden and test modules too
 unit: tools

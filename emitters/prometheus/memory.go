@@ -99,7 +99,7 @@ func (sr *serviceRules) memoryScenario() *scenario {
 	last = (last + step - 1) / step * step
 	ns := sr.env.c.Settings.Namespace
 	pod := func(name, values string) series {
-		return series{lbls: labels.FromStrings(labels.MetricName, conventions.MemoryWorkingSet,
+		return series{lbls: labels.FromStrings(model.MetricNameLabel, conventions.MemoryWorkingSet,
 			labelNamespace, ns, "pod", name, labelContainer, sr.s.Name), values: values}
 	}
 	sc := &scenario{

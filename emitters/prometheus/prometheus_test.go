@@ -447,7 +447,7 @@ services: api: {
 		}
 		for _, sel := range parser.ExtractSelectors(expr) {
 			recorded := slices.ContainsFunc(sel, func(m *labels.Matcher) bool {
-				return m.Name == labels.MetricName && strings.HasPrefix(m.Value, "slo:")
+				return m.Name == model.MetricNameLabel && strings.HasPrefix(m.Value, "slo:")
 			})
 			var by []string
 			for _, m := range sel {
@@ -475,7 +475,7 @@ services: api: {
 			case recorded:
 				want = conventions.RecordLabelService
 			case slices.ContainsFunc(sel, func(m *labels.Matcher) bool {
-				return m.Name == labels.MetricName && m.Value == conventions.MemoryWorkingSet
+				return m.Name == model.MetricNameLabel && m.Value == conventions.MemoryWorkingSet
 			}):
 				want = "container"
 			}

@@ -60,7 +60,6 @@ func scrapeFiles(c *catalog.Catalog) ([]emit.File, error) {
 type relabel struct {
 	source      []string
 	target      string
-	regex       string
 	replacement string
 	action      string
 }

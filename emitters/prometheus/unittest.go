@@ -87,10 +87,10 @@ type series struct {
 }
 
 func (s series) input() inputSeries {
-	name := s.lbls.Get(labels.MetricName)
+	name := s.lbls.Get(model.MetricNameLabel)
 	var ms []*labels.Matcher
 	s.lbls.Range(func(l labels.Label) {
-		if l.Name != labels.MetricName {
+		if l.Name != model.MetricNameLabel {
 			ms = append(ms, promql.Eq(l.Name, l.Value))
 		}
 	})
@@ -202,7 +202,7 @@ func (sr *serviceRules) upSeries(values string) series { return sr.target(0, val
 
 // target is the up series of the service's i-th scrape target.
 func (sr *serviceRules) target(i int, values string) series {
-	return series{lbls: labels.FromStrings(labels.MetricName, "up",
+	return series{lbls: labels.FromStrings(model.MetricNameLabel, "up",
 		"instance", sr.s.Name+"-"+strconv.Itoa(i)+":"+strconv.Itoa(sr.s.Metrics.Port), "job", sr.s.Name,
 		sr.env.m.ServiceLabel, sr.s.Name), values: values}
 }
@@ -273,7 +273,7 @@ func (sr *serviceRules) zeroTraffic() *scenario {
 	if good == "" {
 		good = "200"
 	}
-	sc.series = append(sc.series, series{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, svc, e.m.StatusLabel, good), values: flat("0", at)})
+	sc.series = append(sc.series, series{lbls: labels.FromStrings(model.MetricNameLabel, e.m.Requests, e.m.ServiceLabel, svc, e.m.StatusLabel, good), values: flat("0", at)})
 	sc.series = append(sc.series, sr.histogram(func(string) string { return flat("0", at) })...)
 	var skip []string
 	if sr.hasCustomSLI() {
@@ -310,7 +310,7 @@ func (so *sloRules) zeroSamples(at int64) exprTest {
 		expSample{Labels: sel(conventions.RecordObjective), Value: obj},
 		expSample{Labels: sel(conventions.RecordErrorBudget), Value: budget},
 		expSample{Labels: sel(conventions.RecordPeriodDays), Value: float64(o.Period / catalog.Day)})
-	all := promql.Selector("", promql.Re(labels.MetricName, "slo:.+"), so.match[0], so.match[1])
+	all := promql.Selector("", promql.Re(model.MetricNameLabel, "slo:.+"), so.match[0], so.match[1])
 	return exprTest{Expr: all.String(), EvalTime: model.Duration(time.Duration(at) * time.Minute), ExpSamples: samples}
 }
 
@@ -319,7 +319,7 @@ func (so *sloRules) zeroSamples(at int64) exprTest {
 // values given per bucket bound ("+Inf" and "count" for the total).
 func (sr *serviceRules) histogram(values func(le string) string) []series {
 	e, svc := sr.env, sr.s.Name
-	out := []series{{lbls: labels.FromStrings(labels.MetricName, e.count, e.m.ServiceLabel, svc), values: values("count")}}
+	out := []series{{lbls: labels.FromStrings(model.MetricNameLabel, e.count, e.m.ServiceLabel, svc), values: values("count")}}
 	for _, b := range e.m.Buckets {
 		if !slices.ContainsFunc(sr.slos, func(so *sloRules) bool {
 			return so.custom == nil && so.slo.Kind == catalog.SLOLatency && seconds(so.slo.Threshold) == b
@@ -327,9 +327,9 @@ func (sr *serviceRules) histogram(values func(le string) string) []series {
 			continue
 		}
 		le := strconv.FormatFloat(b, 'g', -1, 64)
-		out = append(out, series{lbls: labels.FromStrings(labels.MetricName, e.bucket, e.m.ServiceLabel, svc, model.BucketLabel, le), values: values(le)})
+		out = append(out, series{lbls: labels.FromStrings(model.MetricNameLabel, e.bucket, e.m.ServiceLabel, svc, model.BucketLabel, le), values: values(le)})
 	}
-	out = append(out, series{lbls: labels.FromStrings(labels.MetricName, e.bucket, e.m.ServiceLabel, svc, model.BucketLabel, "+Inf"), values: values("+Inf")})
+	out = append(out, series{lbls: labels.FromStrings(model.MetricNameLabel, e.bucket, e.m.ServiceLabel, svc, model.BucketLabel, "+Inf"), values: values("+Inf")})
 	return out
 }
 
@@ -371,7 +371,7 @@ func (sr *serviceRules) targetDown() *scenario {
 	}{{a, first}, {b, second}} {
 		x := constant(sr, sr.signals.targetDown, big.NewRat(st.at, 1))
 		x.series = st.s.lbls.WithoutEmpty().Map()
-		delete(x.series, labels.MetricName)
+		delete(x.series, model.MetricNameLabel)
 		x.annotations = map[string]string{"description": sr.downDescription(x.series["instance"])}
 		sc.exps = append(sc.exps, x)
 	}
@@ -406,7 +406,7 @@ func (sr *serviceRules) breakerScenario() *scenario {
 			closed = flat("1", opens-1) + " " + flat("0", last-opens)
 		}
 		for _, st := range []struct{ state, values string }{{conventions.ClientStateClosed, closed}, {conventions.ClientStateOpen, open}} {
-			sc.series = append(sc.series, series{lbls: labels.FromStrings(labels.MetricName, conventions.ClientBreakerState,
+			sc.series = append(sc.series, series{lbls: labels.FromStrings(model.MetricNameLabel, conventions.ClientBreakerState,
 				sr.env.m.ServiceLabel, sr.s.Name, conventions.ClientLabelDependency, b.dep.Name, conventions.ClientLabelState, st.state), values: st.values})
 		}
 	}
@@ -433,7 +433,7 @@ func (sr *serviceRules) statusScenarios() []*scenario {
 		{"request series without the status label: " + conventions.AlertStatusLabelMissing + " warns", "", sig.statusMissing},
 		{"status values that are no HTTP status code: " + conventions.AlertStatusUnrecognized + " warns", "OK", sig.statusUnknown},
 	} {
-		lbls := []string{labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name}
+		lbls := []string{model.MetricNameLabel, e.m.Requests, e.m.ServiceLabel, sr.s.Name}
 		if c.status != "" {
 			lbls = append(lbls, e.m.StatusLabel, c.status)
 		}
@@ -483,9 +483,9 @@ func (sr *serviceRules) bulkheadScenario() *scenario {
 		}
 		dep := []string{sr.env.m.ServiceLabel, sr.s.Name, conventions.ClientLabelDependency, b.dep.Name}
 		sc.series = append(sc.series,
-			series{lbls: labels.FromStrings(append([]string{labels.MetricName, conventions.ClientInFlight}, dep...)...),
+			series{lbls: labels.FromStrings(append([]string{model.MetricNameLabel, conventions.ClientInFlight}, dep...)...),
 				values: flat("0", from-1) + " " + flat(strconv.FormatInt(busy, 10), end-from)},
-			series{lbls: labels.FromStrings(append([]string{labels.MetricName, conventions.ClientBulkheadMaxConcurrent}, dep...)...),
+			series{lbls: labels.FromStrings(append([]string{model.MetricNameLabel, conventions.ClientBulkheadMaxConcurrent}, dep...)...),
 				values: flat(strconv.Itoa(limit), end)})
 		x := constant(sr, b.spec, on)
 		value := humanizePercentage(float64(busy) / float64(limit))
@@ -579,9 +579,9 @@ func (so *sloRules) singleError() *scenario {
 	}
 	sc := &scenario{name: so.slo.Name + " young data: one failed request among 0.02 a second, from a fresh start, pages nobody in 4 hours",
 		series: []series{
-			{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusGood),
+			{lbls: labels.FromStrings(model.MetricNameLabel, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusGood),
 				values: "0 0.2+1.2x" + strconv.Itoa(end-1)},
-			{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusBad),
+			{lbls: labels.FromStrings(model.MetricNameLabel, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusBad),
 				values: "0 " + flat("1", end-1)},
 		},
 		names: []string{conventions.AlertBurnPage},
@@ -804,8 +804,8 @@ func (so *sloRules) flowScenario(title string, fl flow, names []string) *scenari
 			return nil
 		}
 		sc.series = append(sc.series,
-			series{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusGood), values: counter(goodBefore, goodAfter)},
-			series{lbls: labels.FromStrings(labels.MetricName, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusBad), values: counter(zero, badAfter)})
+			series{lbls: labels.FromStrings(model.MetricNameLabel, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusGood), values: counter(goodBefore, goodAfter)},
+			series{lbls: labels.FromStrings(model.MetricNameLabel, e.m.Requests, e.m.ServiceLabel, sr.s.Name, e.m.StatusLabel, e.statusBad), values: counter(zero, badAfter)})
 	case catalog.SLOLatency:
 		// Good requests within every threshold, bad ones above all.
 		sc.series = append(sc.series, sr.histogram(func(le string) string {
