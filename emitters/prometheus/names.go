@@ -2,7 +2,6 @@ package prometheus
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/svcgen/svcgen/conventions"
 )
@@ -35,26 +34,18 @@ func depsGroup(service string) string     { return service + "-dependencies" }
 // Label names the rules add besides conventions.AlertLabel*.
 const labelDependency = conventions.ClientLabelDependency
 
-// Timing of the alerts. A `for:` is never shorter than the group's
-// evaluation interval.
+// Timing of the alerts (conventions/timing.go: the runbooks state them too).
 const (
-	// forServiceDown, forHighErrorRate and forHighLatency are the seed's.
-	forServiceDown   = time.Minute
-	forHighErrorRate = 5 * time.Minute
-	forHighLatency   = 5 * time.Minute
-	// forAbsent: instrumentation is broken, not just between scrapes.
-	forAbsent = 10 * time.Minute
-	// forPage is short: the short window of each pair already keeps a page
-	// from firing on a blip and resets it quickly once the burn stops.
-	forPage = 2 * time.Minute
-	// forTicket and forBudget: slow signals, no reason to hurry.
-	forTicket = 15 * time.Minute
-	forBudget = 15 * time.Minute
-	// forBulkhead: a pool that stays nearly full, not a burst.
-	forBulkhead = 5 * time.Minute
+	forServiceDown   = conventions.ForServiceDown
+	forHighErrorRate = conventions.ForHighErrorRate
+	forHighLatency   = conventions.ForHighLatency
+	forAbsent        = conventions.ForAbsent
+	forPage          = conventions.ForPage
+	forTicket        = conventions.ForTicket
+	forBudget        = conventions.ForBudget
+	forBulkhead      = conventions.ForBulkhead
+	goldenWindow     = conventions.GoldenWindow
 
-	// goldenWindow is the range of the golden-signal queries.
-	goldenWindow = 5 * time.Minute
 	// latencyQuantile is the quantile HighLatency watches (p95).
 	latencyQuantile = 0.95
 )

@@ -42,8 +42,11 @@ const (
 )
 
 // Alert "for" durations of the burn-rate alerts the Prometheus target
-// writes (emitters/prometheus: forPage, forTicket).
-var alertAfter = map[string]string{conventions.SeverityCritical: "2m", conventions.SeverityWarning: "15m"}
+// writes.
+var alertAfter = map[string]string{
+	conventions.SeverityCritical: catalog.FormatDuration(conventions.ForPage),
+	conventions.SeverityWarning:  catalog.FormatDuration(conventions.ForTicket),
+}
 
 // Document is one exported object and the service it belongs to ("" for
 // notification targets).
