@@ -133,7 +133,7 @@ func runCLICase(t *testing.T, abs string, ar *txtar.Archive, c cliCase) {
 		}
 		defer lock.Unlock()
 	}
-	before := workTree(t, work)
+	before := readTree(t, work)
 
 	t.Chdir(work)
 	var stdout, stderr bytes.Buffer
@@ -160,44 +160,9 @@ func runCLICase(t *testing.T, abs string, ar *txtar.Archive, c cliCase) {
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("stderr (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(before, workTree(t, work)); diff != "" {
+	if diff := cmp.Diff(before, readTree(t, work)); diff != "" {
 		t.Errorf("work directory changed (-before +after):\n%s", diff)
 	}
-}
-
-// workTree reads every entry below dir: files as mode and content, links as
-// their target, directories as their mode.
-func workTree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case info.Mode()&os.ModeSymlink != 0:
-			target, _ := os.Readlink(p)
-			out[rel] = "-> " + target
-		case d.IsDir():
-			out[rel] = info.Mode().String()
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			out[rel] = info.Mode().String() + " " + string(data)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // TestCorpusSize keeps the bad-input corpus at the size issue 16 asks for.

@@ -2,11 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -161,46 +158,10 @@ func (e *faultEnv) build(cat, out string) {
 	}
 }
 
-// hashTree describes every entry below dir: directories by mode, links by
-// target, files by mode and content hash.
-func hashTree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case info.Mode()&fs.ModeSymlink != 0:
-			target, _ := os.Readlink(p)
-			out[rel] = "link " + target
-		case d.IsDir():
-			out[rel] = "dir " + info.Mode().Perm().String()
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(data)
-			out[rel] = "file " + info.Mode().Perm().String() + " " + hex.EncodeToString(sum[:])
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // oneOf requires dir to be exactly one of the trees and returns its index.
 func oneOf(t *testing.T, dir string, trees ...map[string]string) int {
 	t.Helper()
-	got := hashTree(t, dir)
+	got := readTree(t, dir)
 	for i, want := range trees {
 		if cmp.Equal(want, got) {
 			return i
@@ -259,7 +220,7 @@ func TestFaultConcurrentBuilds(t *testing.T) {
 	refA, refB := filepath.Join(e.root, "ref-a"), filepath.Join(e.root, "ref-b")
 	e.build(a, refA)
 	e.build(b, refB)
-	treeA, treeB := hashTree(t, refA), hashTree(t, refB)
+	treeA, treeB := readTree(t, refA), readTree(t, refB)
 
 	var wg sync.WaitGroup
 	results := make([]result, 4)
@@ -333,7 +294,7 @@ func TestFaultKill9(t *testing.T) {
 	// How long a build takes here, to spread the kill points over it;
 	// nothing is asserted about it.
 	span := time.Since(start)
-	trees := []map[string]string{hashTree(t, e.out), hashTree(t, refB)}
+	trees := []map[string]string{readTree(t, e.out), readTree(t, refB)}
 
 	rng := rand.New(rand.NewPCG(16, 1000))
 	state := 0 // which build the output holds
@@ -433,7 +394,7 @@ func TestFaultSignals(t *testing.T) {
 	e.build(cats[0], "out")
 	refB := filepath.Join(e.root, "ref-b")
 	e.build(cats[1], refB)
-	trees := []map[string]string{hashTree(t, e.out), hashTree(t, refB)}
+	trees := []map[string]string{readTree(t, e.out), readTree(t, refB)}
 
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
@@ -509,7 +470,7 @@ func TestFaultReadOnlyOutput(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer os.Chmod(e.out, 0o755)
-		before := hashTree(t, e.out)
+		before := readTree(t, e.out)
 		cmd, stderr := e.command("build", shop, "-o", "out")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 		r := finish(cmd, stderr, cmd.Run())
@@ -574,7 +535,7 @@ func TestFaultReadOnlyOutput(t *testing.T) {
 		}
 		defer unix.Unmount(e.work, unix.MNT_DETACH)
 		e.build(examples.Dir("minimal"), "out")
-		before := hashTree(t, e.out)
+		before := readTree(t, e.out)
 		if err := unix.Mount("tmpfs", e.work, "tmpfs", unix.MS_REMOUNT|unix.MS_RDONLY, "size=4m"); err != nil {
 			t.Skipf("cannot remount the tmpfs read-only (%v)", err)
 		}
@@ -618,7 +579,7 @@ func TestFaultFullDisk(t *testing.T) {
 	}
 	defer unix.Unmount(e.work, unix.MNT_DETACH)
 	e.build(examples.Dir("minimal"), "out")
-	before := hashTree(t, e.out)
+	before := readTree(t, e.out)
 	r := e.run("build", examples.Dir("shop"), "-o", "out")
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "no space left on device") || !strings.Contains(r.stderr, "svcgen: writing out: ") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
