@@ -179,10 +179,8 @@ func (e *env) writeImport(res *importResult, out string) error {
 		return usageErrorf("%v", err)
 	}
 	names := draft.FileNames(files)
-	for _, n := range names {
-		if err := os.WriteFile(filepath.Join(out, n), files[n], 0o644); err != nil {
-			return usageErrorf("%v", err)
-		}
+	if err := writeAll(out, names, files); err != nil {
+		return usageErrorf("%v", err)
 	}
 	b.Reset()
 	fmt.Fprintf(&b, "svcgen: wrote %d files to %s\n", len(names), out)
@@ -195,4 +193,47 @@ func (e *env) writeImport(res *importResult, out string) error {
 	fmt.Fprint(e.stderr, b.String())
 	_, _, err = e.compile(out, e.stderr)
 	return err
+}
+
+// writeAll writes every file into dir or none: each goes to a temporary
+// file first, and only when all are written are they renamed into place,
+// so a full disk or a failed rename never leaves half a catalog behind.
+func writeAll(dir string, names []string, files map[string][]byte) (err error) {
+	temps := make([]string, 0, len(names))
+	defer func() {
+		if err != nil {
+			for _, t := range temps {
+				os.Remove(t)
+			}
+		}
+	}()
+	for _, n := range names {
+		f, err := os.CreateTemp(dir, ".import-*")
+		if err != nil {
+			return err
+		}
+		temps = append(temps, f.Name())
+		_, werr := f.Write(files[n])
+		cerr := f.Close()
+		if werr != nil {
+			return werr
+		}
+		if cerr != nil {
+			return cerr
+		}
+		if err := os.Chmod(f.Name(), 0o644); err != nil {
+			return err
+		}
+	}
+	// writeImport refused a directory holding any .cue file, so a target
+	// renamed into place here is ours to take back if a later one fails.
+	for i, n := range names {
+		if err := os.Rename(temps[i], filepath.Join(dir, n)); err != nil {
+			for _, done := range names[:i] {
+				os.Remove(filepath.Join(dir, done))
+			}
+			return err
+		}
+	}
+	return nil
 }
