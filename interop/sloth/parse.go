@@ -36,25 +36,7 @@ func parseDoc(d specyaml.Document) (*Spec, error) {
 		}
 		out := &Spec{File: d.File, Pos: d.Pos(specyaml.KeyNode(d.Root, "service")), LabelsPos: d.Pos(specyaml.KeyNode(d.Root, "labels")), Service: s.Service, Labels: s.Labels, Plugins: chainPos(d.File, s.SLOPlugins)}
 		for _, o := range s.SLOs {
-			slo := SLO{Pos: o.In(d.File), Name: o.Name, Description: o.Description, Objective: o.Objective, Plugins: chainPos(d.File, o.Plugins), Labels: o.Labels,
-				SLI: SLI{Pos: o.SLI.In(d.File)},
-				Alerting: Alerting{Name: o.Alerting.Name, Labels: o.Alerting.Labels, Annotations: o.Alerting.Annotations,
-					Page: o.Alerting.PageAlert, Ticket: o.Alerting.TicketAlert}}
-			slo.Objective.Pos.File = d.File
-			if e := o.SLI.Events; e != nil {
-				slo.SLI.HasEvents, slo.SLI.ErrorQuery, slo.SLI.TotalQuery, slo.SLI.EventsPos = true, e.ErrorQuery, e.TotalQuery, slo.SLI.Pos
-			}
-			if r := o.SLI.Raw; r != nil {
-				p := slo.SLI.Pos
-				slo.SLI.Raw, slo.SLI.RawPos = r.ErrorRatioQuery, &p
-			}
-			if p := o.SLI.Plugin; p != nil {
-				slo.SLI.Plugin = p.ID
-				if slo.SLI.Plugin == "" {
-					slo.SLI.Plugin = "(no id)"
-				}
-			}
-			out.SLOs = append(out.SLOs, slo)
+			out.SLOs = append(out.SLOs, o.lower(d.File))
 		}
 		return out, nil
 	}
@@ -76,25 +58,7 @@ func parseDoc(d specyaml.Document) (*Spec, error) {
 			"%s %s: metadata labels and annotations dropped: they label the Kubernetes object, which the catalog does not write", CRDKind, c.Metadata.Name))
 	}
 	for _, o := range c.Spec.SLOs {
-		slo := SLO{Pos: o.In(d.File), Name: o.Name, Description: o.Description, Objective: o.Objective, Plugins: chainPos(d.File, o.Plugins), Labels: o.Labels,
-			SLI: SLI{Pos: o.SLI.In(d.File)},
-			Alerting: Alerting{Name: o.Alerting.Name, Labels: o.Alerting.Labels, Annotations: o.Alerting.Annotations,
-				Page: o.Alerting.PageAlert, Ticket: o.Alerting.TicketAlert}}
-		slo.Objective.Pos.File = d.File
-		if e := o.SLI.Events; e != nil {
-			slo.SLI.HasEvents, slo.SLI.ErrorQuery, slo.SLI.TotalQuery, slo.SLI.EventsPos = true, e.ErrorQuery, e.TotalQuery, slo.SLI.Pos
-		}
-		if r := o.SLI.Raw; r != nil {
-			p := slo.SLI.Pos
-			slo.SLI.Raw, slo.SLI.RawPos = r.ErrorRatioQuery, &p
-		}
-		if p := o.SLI.Plugin; p != nil {
-			slo.SLI.Plugin = p.ID
-			if slo.SLI.Plugin == "" {
-				slo.SLI.Plugin = "(no id)"
-			}
-		}
-		out.SLOs = append(out.SLOs, slo)
+		out.SLOs = append(out.SLOs, o.v1().lower(d.File))
 	}
 	return out, nil
 }
@@ -105,4 +69,27 @@ func chainPos(file string, p *v1Plugins) *specyaml.Pos {
 	}
 	pos := p.In(file)
 	return &pos
+}
+
+// lower turns one decoded SLO into the form both document kinds share.
+func (o v1SLO) lower(file string) SLO {
+	slo := SLO{Pos: o.In(file), Name: o.Name, Description: o.Description, Objective: o.Objective, Plugins: chainPos(file, o.Plugins), Labels: o.Labels,
+		SLI: SLI{Pos: o.SLI.In(file)},
+		Alerting: Alerting{Name: o.Alerting.Name, Labels: o.Alerting.Labels, Annotations: o.Alerting.Annotations,
+			Page: o.Alerting.PageAlert, Ticket: o.Alerting.TicketAlert}}
+	slo.Objective.Pos.File = file
+	if e := o.SLI.Events; e != nil {
+		slo.SLI.HasEvents, slo.SLI.ErrorQuery, slo.SLI.TotalQuery, slo.SLI.EventsPos = true, e.ErrorQuery, e.TotalQuery, slo.SLI.Pos
+	}
+	if r := o.SLI.Raw; r != nil {
+		p := slo.SLI.Pos
+		slo.SLI.Raw, slo.SLI.RawPos = r.ErrorRatioQuery, &p
+	}
+	if p := o.SLI.Plugin; p != nil {
+		slo.SLI.Plugin = p.ID
+		if slo.SLI.Plugin == "" {
+			slo.SLI.Plugin = "(no id)"
+		}
+	}
+	return slo
 }

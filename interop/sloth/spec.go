@@ -127,6 +127,13 @@ type crdSLO struct {
 	Alerting    crdAlerting       `yaml:"alerting"`
 }
 
+// v1 is the SLO in prometheus/v1's shape: the two forms differ only in
+// their keys' spelling, so Go converts between them field for field.
+func (s crdSLO) v1() v1SLO {
+	return v1SLO{At: s.At, Name: s.Name, Description: s.Description, Objective: s.Objective, Plugins: s.Plugins, Labels: s.Labels,
+		SLI: v1SLI(s.SLI), Alerting: v1Alerting(s.Alerting)}
+}
+
 func (s *crdSLO) UnmarshalYAML(n *yaml.Node) error {
 	type plain crdSLO
 	s.Set(n)
